@@ -1,0 +1,134 @@
+/*
+ * blur.h — the C ABI of blur-native: the fused BLUR update over flat gradient buffers.
+ *
+ * Every unlearning rule moves the parameters along u = c_f·g_f + c_r·g_r, where (c_f, c_r) depend
+ * only on d = <g_f,g_r>, F = ||g_f||², R = ||g_r||² (DESIGN.md §1). So the hot path is two kernels:
+ *   reduce  reads g_f and g_r once and returns (d, F, R) and a non-finite flag;
+ *   apply   reads θ, g_f, g_r and the optimizer state once, writes θ and the state once;
+ *           u is never stored.
+ * combine writes u for callers that bring their own optimizer.
+ *
+ * Two libraries implement this header:
+ *   libblur.so       blur_*       host pointers, C++17 + OpenMP, vectorised with runtime dispatch;
+ *   libblur_cuda.so  blur_cuda_* device pointers, queued on the caller's CUDA stream.
+ *
+ * Conventions shared by every entry point:
+ *   - Gradients are float32 or bfloat16 (`blur_dtype`); θ and the optimizer state are float32.
+ *   - All buffers hold n contiguous elements; n may be 0. Buffers need no particular alignment.
+ *   - Every call validates its arguments and returns BLUR_OK or an error code; it never aborts.
+ *     blur_last_error() / blur_cuda_last_error() give a one-sentence message (thread-local).
+ *   - reduce is deterministic: the vector is cut into fixed blocks of BLUR_REDUCE_BLOCK elements,
+ *     each summed in a fixed lane order in float64, and the block sums are added in block order.
+ *     The result does not depend on the number of threads (CPU) and is the same on every run.
+ *   - Sharded callers reduce their own shard and sum the three doubles of all ranks in rank order;
+ *     the non-finite flags are OR-ed (blur_sums_add does both).
+ *   - apply refuses non-finite c_f, c_r or hyper-parameters with BLUR_ERR_ARGUMENT and leaves
+ *     every buffer untouched, so a step computed from a poisoned reduce changes nothing.
+ */
+#ifndef BLUR_H
+#define BLUR_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BLUR_ABI_VERSION 1
+
+/* elements per deterministic reduction block (CPU); part of the numerical contract */
+#define BLUR_REDUCE_BLOCK 65536
+
+typedef enum blur_dtype {
+  BLUR_F32 = 0,  /* IEEE float32 */
+  BLUR_BF16 = 1  /* bfloat16: the upper 16 bits of a float32 */
+} blur_dtype;
+
+typedef enum blur_status {
+  BLUR_OK = 0,
+  BLUR_ERR_ARGUMENT = 1,  /* null pointer, negative n, unknown dtype, non-finite coefficient... */
+  BLUR_ERR_DEVICE = 2,    /* CUDA only: no device, a failed launch or allocation */
+} blur_status;
+
+/* Sums over one shard of the gradients. */
+typedef struct blur_sums {
+  double dot;         /* d = <g_f, g_r> */
+  double ff;          /* F = ||g_f||² */
+  double rr;          /* R = ||g_r||² */
+  int32_t nonfinite;  /* 1 when any element of g_f or g_r is NaN or ±Inf */
+  int32_t reserved;   /* 0; keeps the struct 32 bytes on every ABI */
+} blur_sums;
+
+/* AdamW with decoupled weight decay and bias correction, as torch.optim.AdamW computes it:
+ *   m ← β1·m + (1−β1)·u;  v ← β2·v + (1−β2)·u²;  θ ← θ·(1 − lr·wd)
+ *   θ ← θ − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + eps)                                   */
+typedef struct blur_adamw {
+  float lr;
+  float beta1;
+  float beta2;
+  float eps;
+  float weight_decay;
+  int32_t reserved;  /* 0 */
+  int64_t step;      /* t ≥ 1: the number of this update, counting from 1 */
+} blur_adamw;
+
+/* ---- CPU: libblur.so, host pointers ---------------------------------------------------------- */
+
+int blur_abi_version(void);  /* BLUR_ABI_VERSION of the library actually loaded */
+const char* blur_last_error(void);
+
+/* Threads used by later calls on this process; 0 restores the OpenMP default. Results of every
+ * entry point are bit-identical whatever the thread count. */
+int blur_set_num_threads(int threads);
+int blur_get_num_threads(void);
+
+/* out ← (d, F, R, flag) over n elements of g_f and g_r (both of dtype). */
+int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out);
+
+/* u ← c_f·g_f + c_r·g_r in float32 (u may not alias g_f or g_r unless dtype is BLUR_F32). */
+int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                 double cf, double cr, float* u);
+
+/* θ ← θ·(1 − lr·wd) − lr·(c_f·g_f + c_r·g_r): plain SGD, the paper's eq. 15. */
+int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                   double cf, double cr, float lr, float weight_decay);
+
+/* One fused AdamW step with u = c_f·g_f + c_r·g_r as the gradient; m and v are float32 state. */
+int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
+                     blur_dtype dtype, double cf, double cr, const blur_adamw* hp);
+
+/* a += b for sums from another shard: the doubles added in the caller's (rank) order, flags OR-ed */
+void blur_sums_add(blur_sums* a, const blur_sums* b);
+
+/* Parallel memory copy with the same threads as the kernels: the benchmarks' bandwidth yardstick. */
+int blur_copy(void* dst, const void* src, int64_t bytes);
+
+/* ---- CUDA: libblur_cuda.so, device pointers --------------------------------------------------
+ * `stream` is a cudaStream_t (NULL = the legacy default stream). Kernels are queued on it;
+ * blur_cuda_reduce waits for its own result, the others return without synchronising.
+ * Reduction: per-thread float64 accumulation, per-block partials, then one block adds the partials
+ * in block order; no atomics, so results are identical run to run on a given device.            */
+
+int blur_cuda_abi_version(void);
+const char* blur_cuda_last_error(void);
+
+/* Number of visible CUDA devices (0 when there is no driver or no GPU). Never fails. */
+int blur_cuda_device_count(void);
+
+int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out,
+                     void* stream);
+int blur_cuda_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                      double cf, double cr, float* u, void* stream);
+int blur_cuda_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                        double cf, double cr, float lr, float weight_decay, void* stream);
+int blur_cuda_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr,
+                          int64_t n, blur_dtype dtype, double cf, double cr,
+                          const blur_adamw* hp, void* stream);
+/* device-to-device copy on `stream`, the GPU bandwidth yardstick */
+int blur_cuda_copy(void* dst, const void* src, int64_t bytes, void* stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BLUR_H */
