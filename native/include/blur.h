@@ -36,6 +36,13 @@ extern "C" {
 
 #define BLUR_ABI_VERSION 1
 
+/* the libraries are built with hidden visibility; only these entry points are exported */
+#if defined(__GNUC__)
+#define BLUR_API __attribute__((visibility("default")))
+#else
+#define BLUR_API
+#endif
+
 /* elements per deterministic reduction block (CPU); part of the numerical contract */
 #define BLUR_REDUCE_BLOCK 65536
 
@@ -74,34 +81,34 @@ typedef struct blur_adamw {
 
 /* ---- CPU: libblur.so, host pointers ---------------------------------------------------------- */
 
-int blur_abi_version(void);  /* BLUR_ABI_VERSION of the library actually loaded */
-const char* blur_last_error(void);
+BLUR_API int blur_abi_version(void);  /* BLUR_ABI_VERSION of the library actually loaded */
+BLUR_API const char* blur_last_error(void);
 
 /* Threads used by later calls on this process; 0 restores the OpenMP default. Results of every
  * entry point are bit-identical whatever the thread count. */
-int blur_set_num_threads(int threads);
-int blur_get_num_threads(void);
+BLUR_API int blur_set_num_threads(int threads);
+BLUR_API int blur_get_num_threads(void);
 
 /* out ← (d, F, R, flag) over n elements of g_f and g_r (both of dtype). */
-int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out);
+BLUR_API int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out);
 
 /* u ← c_f·g_f + c_r·g_r in float32 (u may not alias g_f or g_r unless dtype is BLUR_F32). */
-int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+BLUR_API int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                  double cf, double cr, float* u);
 
 /* θ ← θ·(1 − lr·wd) − lr·(c_f·g_f + c_r·g_r): plain SGD, the paper's eq. 15. */
-int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+BLUR_API int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                    double cf, double cr, float lr, float weight_decay);
 
 /* One fused AdamW step with u = c_f·g_f + c_r·g_r as the gradient; m and v are float32 state. */
-int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
+BLUR_API int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                      blur_dtype dtype, double cf, double cr, const blur_adamw* hp);
 
 /* a += b for sums from another shard: the doubles added in the caller's (rank) order, flags OR-ed */
-void blur_sums_add(blur_sums* a, const blur_sums* b);
+BLUR_API void blur_sums_add(blur_sums* a, const blur_sums* b);
 
 /* Parallel memory copy with the same threads as the kernels: the benchmarks' bandwidth yardstick. */
-int blur_copy(void* dst, const void* src, int64_t bytes);
+BLUR_API int blur_copy(void* dst, const void* src, int64_t bytes);
 
 /* ---- CUDA: libblur_cuda.so, device pointers --------------------------------------------------
  * `stream` is a cudaStream_t (NULL = the legacy default stream). Kernels are queued on it;
@@ -109,23 +116,23 @@ int blur_copy(void* dst, const void* src, int64_t bytes);
  * Reduction: per-thread float64 accumulation, per-block partials, then one block adds the partials
  * in block order; no atomics, so results are identical run to run on a given device.            */
 
-int blur_cuda_abi_version(void);
-const char* blur_cuda_last_error(void);
+BLUR_API int blur_cuda_abi_version(void);
+BLUR_API const char* blur_cuda_last_error(void);
 
 /* Number of visible CUDA devices (0 when there is no driver or no GPU). Never fails. */
-int blur_cuda_device_count(void);
+BLUR_API int blur_cuda_device_count(void);
 
-int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out,
+BLUR_API int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out,
                      void* stream);
-int blur_cuda_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+BLUR_API int blur_cuda_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                       double cf, double cr, float* u, void* stream);
-int blur_cuda_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+BLUR_API int blur_cuda_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                         double cf, double cr, float lr, float weight_decay, void* stream);
-int blur_cuda_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr,
+BLUR_API int blur_cuda_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr,
                           int64_t n, blur_dtype dtype, double cf, double cr,
                           const blur_adamw* hp, void* stream);
 /* device-to-device copy on `stream`, the GPU bandwidth yardstick */
-int blur_cuda_copy(void* dst, const void* src, int64_t bytes, void* stream);
+BLUR_API int blur_cuda_copy(void* dst, const void* src, int64_t bytes, void* stream);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,243 @@
+// blur_cpu.cpp — the CPU implementation of blur.h: argument checks, instruction-set dispatch and
+// the deterministic split of the work over OpenMP threads. The arithmetic is in kernels.h.
+#include "blur.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "kernel_table.h"
+
+namespace {
+
+using blur::KernelTable;
+
+thread_local char last_error[512] = "";
+
+int fail(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(last_error, sizeof last_error, fmt, args);
+  va_end(args);
+  return BLUR_ERR_ARGUMENT;
+}
+
+// Runtime dispatch rather than -march=native, so one binary runs on every x86-64.
+// BLUR_CPU_ISA=portable forces the portable kernels (tests compare the two bit for bit).
+const KernelTable& kernels() {
+  static const KernelTable table = [] {
+    const char* forced = std::getenv("BLUR_CPU_ISA");
+    bool want_portable = forced != nullptr && std::strcmp(forced, "portable") == 0;
+    __builtin_cpu_init();
+    if (!want_portable && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      return blur::avx2::table();
+    return blur::portable::table();
+  }();
+  return table;
+}
+
+std::atomic<int> requested_threads{0};
+
+int threads() {
+  int t = requested_threads.load(std::memory_order_relaxed);
+  return t > 0 ? t : omp_get_max_threads();
+}
+
+// Elementwise work is cut into chunks of this many elements (a multiple of 8, the vector width,
+// so only the last chunk has a scalar tail). Below one chunk a parallel region costs more than
+// it saves.
+constexpr int64_t kChunk = 1 << 15;
+
+int64_t element_size(blur_dtype dtype) { return dtype == BLUR_BF16 ? 2 : 4; }
+
+const void* at(const void* base, int64_t index, blur_dtype dtype) {
+  return static_cast<const char*>(base) + index * element_size(dtype);
+}
+
+// Runs body(begin, length) over [0, n) in kChunk pieces on the configured threads.
+template <class Body>
+void parallel_chunks(int64_t n, const Body& body) {
+  int64_t chunks = (n + kChunk - 1) / kChunk;
+  if (chunks <= 1) {
+    if (n > 0) body(0, n);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads())
+  for (int64_t c = 0; c < chunks; ++c) {
+    int64_t begin = c * kChunk;
+    body(begin, std::min(kChunk, n - begin));
+  }
+}
+
+int check_buffers(const char* fn, int64_t n, blur_dtype dtype,
+                  std::initializer_list<std::pair<const char*, const void*>> buffers) {
+  if (n < 0) return fail("%s: n must be >= 0, got %lld", fn, static_cast<long long>(n));
+  if (dtype != BLUR_F32 && dtype != BLUR_BF16)
+    return fail("%s: unknown dtype %d (expected BLUR_F32=0 or BLUR_BF16=1)", fn, static_cast<int>(dtype));
+  if (n > 0)
+    for (const auto& [name, ptr] : buffers)
+      if (ptr == nullptr) return fail("%s: %s is NULL", fn, name);
+  return BLUR_OK;
+}
+
+int check_finite(const char* fn, std::initializer_list<std::pair<const char*, double>> values) {
+  for (const auto& [name, x] : values)
+    if (!std::isfinite(x)) return fail("%s: %s is not finite (%g)", fn, name, x);
+  return BLUR_OK;
+}
+
+int check_learning_rate(const char* fn, double lr, double weight_decay) {
+  if (int s = check_finite(fn, {{"lr", lr}, {"weight_decay", weight_decay}})) return s;
+  if (lr < 0) return fail("%s: lr must be >= 0, got %g", fn, lr);
+  if (weight_decay < 0) return fail("%s: weight_decay must be >= 0, got %g", fn, weight_decay);
+  return BLUR_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+int blur_abi_version(void) { return BLUR_ABI_VERSION; }
+
+const char* blur_last_error(void) { return last_error; }
+
+int blur_set_num_threads(int t) {
+  if (t < 0) return fail("blur_set_num_threads: threads must be >= 0, got %d", t);
+  requested_threads.store(t, std::memory_order_relaxed);
+  return BLUR_OK;
+}
+
+int blur_get_num_threads(void) { return threads(); }
+
+void blur_sums_add(blur_sums* a, const blur_sums* b) {
+  a->dot += b->dot;
+  a->ff += b->ff;
+  a->rr += b->rr;
+  a->nonfinite |= b->nonfinite;
+}
+
+int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out) {
+  if (out == nullptr) return fail("blur_reduce: out is NULL");
+  if (int s = check_buffers("blur_reduce", n, dtype, {{"gf", gf}, {"gr", gr}})) return s;
+
+  // One (d, F, R) per fixed block; added afterwards in block order: the partition and the order
+  // are properties of n alone, never of the thread count.
+  int64_t blocks = (n + BLUR_REDUCE_BLOCK - 1) / BLUR_REDUCE_BLOCK;
+  std::vector<double> partial;
+  try {
+    partial.resize(3 * blocks);
+  } catch (const std::bad_alloc&) {
+    return fail("blur_reduce: cannot allocate %lld block sums", static_cast<long long>(blocks));
+  }
+  auto reduce = kernels().reduce_block[dtype];
+  auto block = [&](int64_t b) {
+    int64_t begin = b * BLUR_REDUCE_BLOCK;
+    int64_t len = std::min<int64_t>(BLUR_REDUCE_BLOCK, n - begin);
+    reduce(at(gf, begin, dtype), at(gr, begin, dtype), len, &partial[3 * b]);
+  };
+  if (blocks <= 1) {
+    for (int64_t b = 0; b < blocks; ++b) block(b);
+  } else {
+#pragma omp parallel for schedule(static) num_threads(threads())
+    for (int64_t b = 0; b < blocks; ++b) block(b);
+  }
+
+  blur_sums sums{};
+  for (int64_t b = 0; b < blocks; ++b) {
+    sums.dot += partial[3 * b];
+    sums.ff += partial[3 * b + 1];
+    sums.rr += partial[3 * b + 2];
+  }
+  // Squares of finite floats cannot overflow a double, so a non-finite sum means a non-finite
+  // element (d alone can be NaN from Inf·0, which F or R then also reports).
+  sums.nonfinite = !(std::isfinite(sums.dot) && std::isfinite(sums.ff) && std::isfinite(sums.rr));
+  *out = sums;
+  return BLUR_OK;
+}
+
+int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
+                 float* u) {
+  if (int s = check_buffers("blur_combine", n, dtype, {{"gf", gf}, {"gr", gr}, {"u", u}})) return s;
+  if (int s = check_finite("blur_combine", {{"cf", cf}, {"cr", cr}})) return s;
+  auto combine = kernels().combine[dtype];
+  parallel_chunks(n, [&](int64_t i, int64_t len) {
+    combine(at(gf, i, dtype), at(gr, i, dtype), len, static_cast<float>(cf), static_cast<float>(cr),
+            u + i);
+  });
+  return BLUR_OK;
+}
+
+int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                   double cf, double cr, float lr, float weight_decay) {
+  const char* fn = "blur_apply_sgd";
+  if (int s = check_buffers(fn, n, dtype, {{"theta", theta}, {"gf", gf}, {"gr", gr}})) return s;
+  if (int s = check_finite(fn, {{"cf", cf}, {"cr", cr}})) return s;
+  if (int s = check_learning_rate(fn, lr, weight_decay)) return s;
+  float decay = static_cast<float>(1.0 - static_cast<double>(lr) * weight_decay);
+  auto sgd = kernels().sgd[dtype];
+  parallel_chunks(n, [&](int64_t i, int64_t len) {
+    sgd(theta + i, at(gf, i, dtype), at(gr, i, dtype), len, static_cast<float>(cf),
+        static_cast<float>(cr), lr, decay);
+  });
+  return BLUR_OK;
+}
+
+int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
+                     blur_dtype dtype, double cf, double cr, const blur_adamw* hp) {
+  const char* fn = "blur_apply_adamw";
+  if (hp == nullptr) return fail("%s: hp is NULL", fn);
+  if (int s = check_buffers(fn, n, dtype, {{"theta", theta}, {"m", m}, {"v", v}, {"gf", gf}, {"gr", gr}}))
+    return s;
+  if (int s = check_finite(fn, {{"cf", cf}, {"cr", cr}, {"beta1", hp->beta1}, {"beta2", hp->beta2},
+                                {"eps", hp->eps}}))
+    return s;
+  if (int s = check_learning_rate(fn, hp->lr, hp->weight_decay)) return s;
+  if (!(hp->beta1 >= 0 && hp->beta1 < 1) || !(hp->beta2 >= 0 && hp->beta2 < 1))
+    return fail("%s: betas must lie in [0, 1), got (%g, %g)", fn, hp->beta1, hp->beta2);
+  if (hp->eps < 0) return fail("%s: eps must be >= 0, got %g", fn, hp->eps);
+  if (hp->step < 1) return fail("%s: step counts from 1, got %lld", fn, static_cast<long long>(hp->step));
+
+  double t = static_cast<double>(hp->step);
+  blur::AdamWScalars s{};
+  s.cf = static_cast<float>(cf);
+  s.cr = static_cast<float>(cr);
+  s.decay = static_cast<float>(1.0 - static_cast<double>(hp->lr) * hp->weight_decay);
+  s.beta1 = hp->beta1;
+  s.one_minus_beta1 = static_cast<float>(1.0 - hp->beta1);
+  s.beta2 = hp->beta2;
+  s.one_minus_beta2 = static_cast<float>(1.0 - hp->beta2);
+  s.eps = hp->eps;
+  s.step_size = static_cast<float>(hp->lr / (1.0 - std::pow(static_cast<double>(hp->beta1), t)));
+  s.sqrt_bias_correction2 = static_cast<float>(std::sqrt(1.0 - std::pow(static_cast<double>(hp->beta2), t)));
+  auto adamw = kernels().adamw[dtype];
+  parallel_chunks(n, [&](int64_t i, int64_t len) {
+    adamw(theta + i, m + i, v + i, at(gf, i, dtype), at(gr, i, dtype), len, s);
+  });
+  return BLUR_OK;
+}
+
+int blur_copy(void* dst, const void* src, int64_t bytes) {
+  if (bytes < 0) return fail("blur_copy: bytes must be >= 0, got %lld", static_cast<long long>(bytes));
+  if (bytes > 0 && (dst == nullptr || src == nullptr)) return fail("blur_copy: NULL buffer");
+  // One contiguous range per thread: large ranges let the C library's memcpy switch to
+  // streaming stores, so the yardstick is the fastest copy this machine can do, not a strawman.
+  int t = threads();
+  int64_t per_thread = (bytes + t - 1) / t;
+#pragma omp parallel for schedule(static, 1) num_threads(t)
+  for (int i = 0; i < t; ++i) {
+    int64_t begin = std::min<int64_t>(bytes, i * per_thread);
+    int64_t len = std::min<int64_t>(per_thread, bytes - begin);
+    std::memcpy(static_cast<char*>(dst) + begin, static_cast<const char*>(src) + begin, len);
+  }
+  return BLUR_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,111 @@
+// simd.h — eight float lanes, the unit every kernel is written in (defines: F8, D4x2, load/store).
+//
+// kernels.h is compiled once per instruction set; this header gives it the same vocabulary on
+// each: F8 (eight float32 lanes with + − × ÷ √) and the loads of float32 and bfloat16 gradients.
+// Both builds round every operation the same way (no FMA contraction, -ffp-contract=off), so the
+// AVX2 and the portable build produce identical bits, and the scalar tail of a vector kernel can
+// run the same functor on plain floats.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#if defined(BLUR_ISA_AVX2)
+#include <immintrin.h>
+#endif
+
+namespace blur {
+
+// bfloat16 is the upper half of a float32: widening is a 16-bit shift, exact.
+inline float bf16_to_f32(uint16_t h) {
+  uint32_t bits = static_cast<uint32_t>(h) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+inline float load1(const float* p) { return *p; }
+inline float load1(const uint16_t* p) { return bf16_to_f32(*p); }
+
+#if defined(BLUR_ISA_AVX2)
+
+struct F8 {
+  __m256 v;
+  static F8 broadcast(float x) { return {_mm256_set1_ps(x)}; }
+  static F8 load(const float* p) { return {_mm256_loadu_ps(p)}; }
+  static F8 load(const uint16_t* p) {  // 8 × bf16 = 16 bytes → zero-extend to 32 bits, shift
+    __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return {_mm256_castsi256_ps(_mm256_slli_epi32(wide, 16))};
+  }
+  void store(float* p) const { _mm256_storeu_ps(p, v); }
+  friend F8 operator+(F8 a, F8 b) { return {_mm256_add_ps(a.v, b.v)}; }
+  friend F8 operator-(F8 a, F8 b) { return {_mm256_sub_ps(a.v, b.v)}; }
+  friend F8 operator*(F8 a, F8 b) { return {_mm256_mul_ps(a.v, b.v)}; }
+  friend F8 operator/(F8 a, F8 b) { return {_mm256_div_ps(a.v, b.v)}; }
+  friend F8 sqrt(F8 a) { return {_mm256_sqrt_ps(a.v)}; }
+};
+
+// Eight float64 accumulators, lane i holding the elements at index ≡ i (mod 8) of a block.
+struct D8 {
+  __m256d lo, hi;  // lanes 0..3, 4..7
+  static D8 zero() { return {_mm256_setzero_pd(), _mm256_setzero_pd()}; }
+  // acc += a·b per lane. Float products are exact in float64 (24+24 bits ≤ 53), so the FMA
+  // rounds exactly as the portable build's multiply-then-add does.
+  void add_products(F8 a, F8 b) {
+    lo = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(a.v)),
+                         _mm256_cvtps_pd(_mm256_castps256_ps128(b.v)), lo);
+    hi = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(a.v, 1)),
+                         _mm256_cvtps_pd(_mm256_extractf128_ps(b.v, 1)), hi);
+  }
+  void lanes(double out[8]) const {
+    _mm256_storeu_pd(out, lo);
+    _mm256_storeu_pd(out + 4, hi);
+  }
+};
+
+#else  // portable: plain arrays, left to the compiler's baseline vectoriser (SSE2 on x86-64)
+
+struct F8 {
+  float v[8];
+  static F8 broadcast(float x) {
+    F8 r;
+    for (int i = 0; i < 8; ++i) r.v[i] = x;
+    return r;
+  }
+  template <class T>
+  static F8 load(const T* p) {
+    F8 r;
+    for (int i = 0; i < 8; ++i) r.v[i] = load1(p + i);
+    return r;
+  }
+  void store(float* p) const { std::memcpy(p, v, sizeof v); }
+#define BLUR_F8_OP(op)                                   \
+  friend F8 operator op(F8 a, F8 b) {                    \
+    F8 r;                                                \
+    for (int i = 0; i < 8; ++i) r.v[i] = a.v[i] op b.v[i]; \
+    return r;                                            \
+  }
+  BLUR_F8_OP(+)
+  BLUR_F8_OP(-)
+  BLUR_F8_OP(*)
+  BLUR_F8_OP(/)
+#undef BLUR_F8_OP
+  friend F8 sqrt(F8 a) {
+    for (float& x : a.v) x = std::sqrt(x);
+    return a;
+  }
+};
+
+struct D8 {
+  double v[8];
+  static D8 zero() { return {}; }
+  void add_products(F8 a, F8 b) {
+    for (int i = 0; i < 8; ++i) v[i] += static_cast<double>(a.v[i]) * static_cast<double>(b.v[i]);
+  }
+  void lanes(double out[8]) const { std::memcpy(out, v, sizeof v); }
+};
+
+#endif
+
+}  // namespace blur

@@ -1,0 +1,26 @@
+package org.blurnative.cli;
+
+import org.blurnative.kernel.KernelUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns the errors a user can cause (bad arguments, missing files, an unavailable backend) into
+ * one line on stderr and exit code 2; anything else is a bug and keeps its stack trace.
+ */
+final class UserErrorHandler implements IExecutionExceptionHandler {
+  static final int USER_ERROR = 2;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed)
+      throws Exception {
+    if (e instanceof IllegalArgumentException
+        || e instanceof KernelUnavailableException
+        || e instanceof java.io.IOException) {
+      cli.getErr().println("blur-native " + cli.getCommandName() + ": " + e.getMessage());
+      return USER_ERROR;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,138 @@
+package org.blurnative.kernel;
+
+import static org.bytedeco.pytorch.global.torch.zeros_like;
+
+import org.blurnative.kernel.jni.BlurNative;
+import org.blurnative.kernel.jni.BlurNative.AdamWHyper;
+import org.blurnative.kernel.jni.BlurNative.Sums;
+import org.bytedeco.pytorch.Tensor;
+
+/** The `cpu` and `cuda` backends: our fused kernels, called on the tensors' own memory. */
+final class NativeKernel implements UpdateKernel {
+
+  private final NativeCalls calls;
+
+  NativeKernel(NativeCalls calls) {
+    this.calls = calls;
+  }
+
+  @Override
+  public String name() {
+    return calls.backendName();
+  }
+
+  @Override
+  public GradientSums reduce(Tensor gradForget, Tensor gradRetain) {
+    FlatBuffer gf = gradient("g_f", gradForget);
+    FlatBuffer gr = gradient("g_r", gradRetain);
+    FlatBuffer.requireSameDtype(gf, gr);
+    try (Sums out = new Sums()) {
+      check(calls.reduce(gf.address(), gr.address(), gf.length(), gf.dtype(), out));
+      return new GradientSums(out.dot(), out.ff(), out.rr(), out.nonfinite() != 0);
+    }
+  }
+
+  @Override
+  public void combine(Tensor gradForget, Tensor gradRetain, double cf, double cr, Tensor u) {
+    FlatBuffer gf = gradient("g_f", gradForget);
+    FlatBuffer gr = gradient("g_r", gradRetain);
+    FlatBuffer.requireSameDtype(gf, gr);
+    FlatBuffer out = FlatBuffer.float32("u", u, calls.onGpu());
+    gf.sameLengthAs("g_f", out, "u");
+    check(calls.combine(gf.address(), gr.address(), gf.length(), gf.dtype(), cf, cr, out.address()));
+  }
+
+  @Override
+  public FlatOptimizer optimizer(Tensor theta, OptimizerSettings settings) {
+    FlatBuffer.float32("θ", theta, calls.onGpu());
+    if (settings instanceof OptimizerSettings.AdamW adamW) {
+      return new AdamW(theta, adamW);
+    }
+    return new Sgd(theta, (OptimizerSettings.Sgd) settings);
+  }
+
+  private FlatBuffer gradient(String name, Tensor t) {
+    return FlatBuffer.gradient(name, t, calls.onGpu());
+  }
+
+  private void check(int status) {
+    if (status != BlurNative.BLUR_OK) {
+      throw new IllegalArgumentException(calls.lastError());
+    }
+  }
+
+  /** Checks g_f and g_r against θ and returns them as buffers, g_f first. */
+  private FlatBuffer[] gradientsFor(FlatBuffer theta, Tensor gradForget, Tensor gradRetain) {
+    FlatBuffer gf = gradient("g_f", gradForget);
+    FlatBuffer gr = gradient("g_r", gradRetain);
+    FlatBuffer.requireSameDtype(gf, gr);
+    theta.sameLengthAs("θ", gf, "g_f");
+    return new FlatBuffer[] {gf, gr};
+  }
+
+  private final class Sgd implements FlatOptimizer {
+    private final Tensor theta;
+    private final OptimizerSettings.Sgd settings;
+    private long steps;
+
+    Sgd(Tensor theta, OptimizerSettings.Sgd settings) {
+      this.theta = theta;
+      this.settings = settings;
+    }
+
+    @Override
+    public void step(Tensor gradForget, Tensor gradRetain, double cf, double cr, double lr) {
+      FlatBuffer t = FlatBuffer.float32("θ", theta, calls.onGpu());
+      FlatBuffer[] g = gradientsFor(t, gradForget, gradRetain);
+      check(calls.sgd(t.address(), g[0].address(), g[1].address(), t.length(), g[0].dtype(), cf, cr,
+          (float) lr, (float) settings.weightDecay()));
+      steps++;
+    }
+
+    @Override
+    public long steps() {
+      return steps;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private final class AdamW implements FlatOptimizer {
+    private final Tensor theta;
+    private final Tensor m;  // first moment, float32, like θ
+    private final Tensor v;  // second moment
+    private final AdamWHyper hyper = new AdamWHyper();
+    private long steps;
+
+    AdamW(Tensor theta, OptimizerSettings.AdamW settings) {
+      this.theta = theta;
+      this.m = zeros_like(theta);
+      this.v = zeros_like(theta);
+      hyper.beta1((float) settings.beta1()).beta2((float) settings.beta2())
+          .eps((float) settings.eps()).weight_decay((float) settings.weightDecay());
+    }
+
+    @Override
+    public void step(Tensor gradForget, Tensor gradRetain, double cf, double cr, double lr) {
+      FlatBuffer t = FlatBuffer.float32("θ", theta, calls.onGpu());
+      FlatBuffer[] g = gradientsFor(t, gradForget, gradRetain);
+      hyper.lr((float) lr).step(steps + 1);
+      check(calls.adamw(t.address(), m.data_ptr().address(), v.data_ptr().address(),
+          g[0].address(), g[1].address(), t.length(), g[0].dtype(), cf, cr, hyper));
+      steps++;
+    }
+
+    @Override
+    public long steps() {
+      return steps;
+    }
+
+    @Override
+    public void close() {
+      m.close();
+      v.close();
+      hyper.close();
+    }
+  }
+}
