@@ -1,0 +1,35 @@
+package org.blurnative.bench;
+
+import java.util.List;
+
+/**
+ * Everything one `bench` run produced, as written to --json.
+ *
+ * @param settings what was asked for
+ * @param skipped backends asked for that could not run, with why
+ * @param results one row per (n, device, backend, op)
+ */
+public record BenchReport(MachineInfo machine, Settings settings, List<Skipped> skipped,
+    List<BenchResult> results) {
+
+  /**
+   * @param sizes vector lengths n, in elements
+   * @param bytesCounted how GB/s is derived, for a reader of the JSON alone
+   */
+  public record Settings(List<Long> sizes, List<String> backends, int runs, int warmup, int threads,
+      String dtype, String optimizer, double lr, double gamma, String bytesCounted) {
+
+    public static Settings of(List<Long> sizes, List<String> backends, int runs, int warmup, int threads) {
+      return new Settings(List.copyOf(sizes), List.copyOf(backends), runs, warmup, threads, "float32",
+          "AdamW(beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)", FusedContender.LR,
+          BlurCoefficients.GAMMA,
+          "least traffic, 4 bytes per float: reduce 2n, step 10n (reduce 2n + AdamW reads θ, g_f, g_r,"
+              + " m, v and writes θ, m, v), copy 10n (5n read + 5n written); GB = 1e9 bytes");
+    }
+  }
+
+  public BenchReport {
+    skipped = List.copyOf(skipped);
+    results = List.copyOf(results);
+  }
+}

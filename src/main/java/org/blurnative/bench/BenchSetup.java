@@ -1,0 +1,45 @@
+package org.blurnative.bench;
+
+import java.util.Collection;
+import java.util.List;
+import org.blurnative.kernel.jni.BlurNative;
+import org.bytedeco.pytorch.global.torch;
+
+/** The process-wide settings a sweep needs in force before anything is timed. */
+public final class BenchSetup {
+
+  private BenchSetup() {}
+
+  /**
+   * Gives LibTorch and libblur the same thread count, so that speedups compare kernels, not
+   * thread counts; libblur's applies to blur_copy too.
+   *
+   * @param requested 0 for all cores
+   * @return the count in force
+   */
+  public static int applyThreads(String flag, int requested) {
+    if (requested < 0) {
+      throw new IllegalArgumentException(flag + " must be >= 0 (0 = all cores), got " + requested);
+    }
+    int threads = requested == 0 ? Runtime.getRuntime().availableProcessors() : requested;
+    torch.set_num_threads(threads);
+    if (BlurNative.blur_set_num_threads(threads) != BlurNative.BLUR_OK) {
+      throw new IllegalArgumentException(flag + ": " + BlurNative.blur_last_error().getString());
+    }
+    return threads;
+  }
+
+  /**
+   * Fails in one line, before anything is allocated, on sizes the sweep could not finish: too
+   * small for the per-tensor baseline, or too large for host memory.
+   */
+  public static void checkSizes(String flag, List<Long> sizes, Collection<String> backends) {
+    long smallest = sizes.stream().mapToLong(Long::longValue).min().orElse(0);
+    int tensors = Llama7bShapes.params().size();
+    if (backends.contains(BenchResult.PER_TENSOR) && smallest < tensors) {
+      throw new IllegalArgumentException(flag + ": the per-tensor baseline needs n >= " + tensors
+          + " (one element per LLaMA-7B tensor), got " + smallest);
+    }
+    MemoryBudget.check(flag, sizes.stream().mapToLong(Long::longValue).max().orElse(0));
+  }
+}

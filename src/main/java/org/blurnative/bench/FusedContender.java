@@ -1,0 +1,44 @@
+package org.blurnative.bench;
+
+import org.blurnative.kernel.FlatOptimizer;
+import org.blurnative.kernel.GradientSums;
+import org.blurnative.kernel.OptimizerSettings;
+import org.blurnative.kernel.UpdateKernel;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A backend of the kernel package (cpu, cuda, torch, java) on one flat θ: exactly the calls a
+ * training step makes, so what is timed is what training pays.
+ */
+final class FusedContender implements Contender {
+
+  /** The paper's TOFU learning rate; small, so θ stays finite over any number of timed steps. */
+  static final double LR = 1e-5;
+
+  private final UpdateKernel kernel;
+  private final Workload work;
+  private final Tensor theta;
+  private final FlatOptimizer optimizer;
+
+  FusedContender(UpdateKernel kernel, Workload work) {
+    this.kernel = kernel;
+    this.work = work;
+    this.theta = work.theta0().clone();
+    this.optimizer = kernel.optimizer(theta, OptimizerSettings.AdamW.defaults());
+  }
+
+  @Override
+  public void run(Op op) {
+    GradientSums sums = kernel.reduce(work.gradForget(), work.gradRetain());
+    if (op == Op.STEP) {
+      BlurCoefficients c = BlurCoefficients.of(sums);
+      optimizer.step(work.gradForget(), work.gradRetain(), c.cf(), c.cr(), LR);
+    }
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+    theta.close();
+  }
+}

@@ -1,0 +1,93 @@
+package org.blurnative.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.blurnative.kernel.Backend;
+import org.blurnative.kernel.KernelUnavailableException;
+import org.blurnative.kernel.UpdateKernel;
+
+/**
+ * Which lanes run: the requested backends, opened once, in a fixed order per device. Each device
+ * gets its copy yardstick. `cuda` brings its own device: when it opens, the torch and per-tensor
+ * baselines that were asked for are timed on the GPU too, so its speedups compare like with like.
+ *
+ * @param skipped requested backends that cannot run here, with the reason
+ */
+public record LaneSelection(List<Lane> lanes, List<Skipped> skipped) {
+
+  /** The names --backends accepts, in the order lanes run. */
+  public static final List<String> KNOWN = List.of("cpu", "torch", BenchResult.PER_TENSOR, "java", "cuda");
+
+  /** Everything but `java`, which is the slow float64 reference and runs only when asked for. */
+  public static final String DEFAULT = "cpu,torch,per-tensor,cuda";
+
+  public LaneSelection {
+    lanes = List.copyOf(lanes);
+    skipped = List.copyOf(skipped);
+  }
+
+  /** The comma-separated backend list of {@code flag}; an unknown name fails in one line. */
+  public static Set<String> parse(String flag, String text) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String raw : text.split(",", -1)) {
+      String name = raw.trim();
+      if (!KNOWN.contains(name)) {
+        throw new IllegalArgumentException(flag + ": unknown backend '" + name + "' (expected a"
+            + " comma-separated list of " + String.join(", ", KNOWN) + ")");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  /** Opens the requested backends with {@code threads} threads. */
+  public static LaneSelection open(Set<String> requested, int threads) {
+    List<Lane> lanes = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    lanes.add(copyLane(BenchDevice.CPU));
+    for (String name : KNOWN) {
+      if (!requested.contains(name) || name.equals("cuda")) {
+        continue;
+      }
+      lanes.add(name.equals(BenchResult.PER_TENSOR)
+          ? perTensorLane(BenchDevice.CPU)
+          : kernelLane(BenchDevice.CPU, Backend.parse(name).open(threads)));
+    }
+    if (requested.contains("cuda")) {
+      try {
+        UpdateKernel cuda = Backend.CUDA.open(threads);
+        lanes.add(copyLane(BenchDevice.CUDA));
+        lanes.add(kernelLane(BenchDevice.CUDA, cuda));
+        if (requested.contains("torch")) {
+          lanes.add(kernelLane(BenchDevice.CUDA, Backend.TORCH.open(threads)));
+        }
+        if (requested.contains(BenchResult.PER_TENSOR)) {
+          lanes.add(perTensorLane(BenchDevice.CUDA));
+        }
+      } catch (KernelUnavailableException e) {
+        skipped.add(new Skipped("cuda", e.getMessage()));
+      }
+    }
+    return new LaneSelection(lanes, skipped);
+  }
+
+  private static Lane copyLane(BenchDevice device) {
+    return new Lane(device, BenchResult.COPY, List.of(Op.COPY), CopyYardstick::new);
+  }
+
+  private static Lane kernelLane(BenchDevice device, UpdateKernel kernel) {
+    return new Lane(device, kernel.name(), Lane.UPDATE_OPS, work -> new FusedContender(kernel, work));
+  }
+
+  private static Lane perTensorLane(BenchDevice device) {
+    return new Lane(device, BenchResult.PER_TENSOR, Lane.UPDATE_OPS, PerTensorBaseline::new);
+  }
+
+  @Override
+  public String toString() {
+    return Arrays.toString(lanes.stream().map(l -> l.device().label() + "/" + l.backend()).toArray());
+  }
+}

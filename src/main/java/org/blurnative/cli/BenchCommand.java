@@ -1,0 +1,124 @@
+package org.blurnative.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.blurnative.bench.BandwidthPlot;
+import org.blurnative.bench.BenchReport;
+import org.blurnative.bench.BenchResult;
+import org.blurnative.bench.BenchSetup;
+import org.blurnative.bench.JsonReport;
+import org.blurnative.bench.LaneSelection;
+import org.blurnative.bench.MachineInfo;
+import org.blurnative.bench.Measurement;
+import org.blurnative.bench.ResultTable;
+import org.blurnative.bench.Sizes;
+import org.blurnative.bench.Skipped;
+import org.blurnative.bench.Sweep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code blur-native bench}: the fused update against memory copy and the LibTorch baselines. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Times reduce and the full BLUR step (reduce, coefficients, fused AdamW) for each n and"
+            + " backend, next to a memory copy of the same byte volume and two LibTorch baselines:"
+            + " `torch` (flat tensors, LibTorch ops and AdamW) and `per-tensor` (LLaMA-7B's 291"
+            + " tensors scaled to n, as the reference code steps them).",
+        "Prints a table; --json and --plot save the results."})
+final class BenchCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--sizes", paramLabel = "N[,N...]", defaultValue = "1M,4M,16M,50M",
+      description = "vector lengths n in float32 elements; K, M, G are 2^10, 2^20, 2^30 (default: ${DEFAULT-VALUE})")
+  private String sizes;
+
+  @Option(names = "--backends", paramLabel = "NAME[,NAME...]", defaultValue = LaneSelection.DEFAULT,
+      description = "any of cpu, torch, per-tensor, java, cuda; cuda is skipped with a note where it"
+          + " cannot run, java (slow) only when named (default: ${DEFAULT-VALUE})")
+  private String backends;
+
+  @Option(names = "--runs", defaultValue = "5", description = "timed runs per op; the median is reported (default: ${DEFAULT-VALUE})")
+  private int runs;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "untimed runs before them (default: ${DEFAULT-VALUE})")
+  private int warmup;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "threads for LibTorch and libblur; 0 = all cores (default: ${DEFAULT-VALUE})")
+  private int threads;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write all results and machine info as JSON")
+  private Path json;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "write a PNG of GB/s against n")
+  private Path plot;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Long> n = Sizes.parse("--sizes", sizes);
+    Set<String> names = LaneSelection.parse("--backends", backends);
+    if (runs < 1 || warmup < 0) {
+      throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
+    }
+    int threadCount = BenchSetup.applyThreads("--threads", threads);
+    BenchSetup.checkSizes("--sizes", n, names);
+
+    PrintWriter out = spec.commandLine().getOut();
+    LaneSelection selection = LaneSelection.open(names, threadCount);
+    for (Skipped s : selection.skipped()) {
+      out.println(s.backend() + ": skipped, " + s.reason());
+    }
+    Sweep sweep = new Sweep(selection, warmup, runs);
+    List<Measurement> measured = runWithProgressBar(sweep, n);
+
+    List<BenchResult> results = BenchResult.compare(measured);
+    out.print(ResultTable.format(results));
+    out.flush();
+    BenchReport report = new BenchReport(MachineInfo.probe(),
+        BenchReport.Settings.of(n, new ArrayList<>(names), runs, warmup, threadCount),
+        selection.skipped(), results);
+    if (json != null) {
+      JsonReport.write(json, report);
+    }
+    if (plot != null) {
+      BandwidthPlot.write(plot, results, "BLUR fused update, " + report.machine().cpuModel()
+          + ", " + threadCount + " threads");
+    }
+    return 0;
+  }
+
+  /** The bar goes to stderr so that stdout holds only the table. */
+  private static List<Measurement> runWithProgressBar(Sweep sweep, List<Long> n) {
+    try (ProgressBar bar = new ProgressBarBuilder()
+        .setTaskName("bench")
+        .setInitialMax(sweep.opCount(n))
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .setUpdateIntervalMillis(250)
+        .build()) {
+      return sweep.run(n, new Sweep.Progress() {
+        @Override
+        public void starting(String what) {
+          bar.setExtraMessage(what);
+        }
+
+        @Override
+        public void finished() {
+          bar.step();
+        }
+      });
+    }
+  }
+}
