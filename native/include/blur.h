@@ -14,6 +14,8 @@
  *
  * Conventions shared by every entry point:
  *   - Gradients are float32 or bfloat16 (`blur_dtype`); θ and the optimizer state are float32.
+ *   - u = c_f·g_f + c_r·g_r is formed in float64 and rounded to float32 once, so the low bits of
+ *     c_f = γ − d/F survive and ⟨g_f, u⟩ = γF holds to float32 rounding of u alone.
  *   - All buffers hold n contiguous elements; n may be 0. Buffers need no particular alignment.
  *   - Every call validates its arguments and returns BLUR_OK or an error code; it never aborts.
  *     blur_last_error() / blur_cuda_last_error() give a one-sentence message (thread-local).
@@ -89,10 +91,13 @@ BLUR_API const char* blur_last_error(void);
 BLUR_API int blur_set_num_threads(int threads);
 BLUR_API int blur_get_num_threads(void);
 
+/* The kernels runtime dispatch chose: "avx2" or "portable" (forced with BLUR_CPU_ISA=portable). */
+BLUR_API const char* blur_cpu_isa(void);
+
 /* out ← (d, F, R, flag) over n elements of g_f and g_r (both of dtype). */
 BLUR_API int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out);
 
-/* u ← c_f·g_f + c_r·g_r in float32 (u may not alias g_f or g_r unless dtype is BLUR_F32). */
+/* u ← c_f·g_f + c_r·g_r, written as float32 (u may alias g_f or g_r only when dtype is BLUR_F32). */
 BLUR_API int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                  double cf, double cr, float* u);
 

@@ -117,6 +117,8 @@ int blur_set_num_threads(int t) {
 
 int blur_get_num_threads(void) { return threads(); }
 
+const char* blur_cpu_isa(void) { return kernels().isa; }
+
 void blur_sums_add(blur_sums* a, const blur_sums* b) {
   a->dot += b->dot;
   a->ff += b->ff;
@@ -169,8 +171,7 @@ int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, do
   if (int s = check_finite("blur_combine", {{"cf", cf}, {"cr", cr}})) return s;
   auto combine = kernels().combine[dtype];
   parallel_chunks(n, [&](int64_t i, int64_t len) {
-    combine(at(gf, i, dtype), at(gr, i, dtype), len, static_cast<float>(cf), static_cast<float>(cr),
-            u + i);
+    combine(at(gf, i, dtype), at(gr, i, dtype), len, cf, cr, u + i);
   });
   return BLUR_OK;
 }
@@ -184,8 +185,7 @@ int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur
   float decay = static_cast<float>(1.0 - static_cast<double>(lr) * weight_decay);
   auto sgd = kernels().sgd[dtype];
   parallel_chunks(n, [&](int64_t i, int64_t len) {
-    sgd(theta + i, at(gf, i, dtype), at(gr, i, dtype), len, static_cast<float>(cf),
-        static_cast<float>(cr), lr, decay);
+    sgd(theta + i, at(gf, i, dtype), at(gr, i, dtype), len, cf, cr, lr, decay);
   });
   return BLUR_OK;
 }
@@ -207,8 +207,8 @@ int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const voi
 
   double t = static_cast<double>(hp->step);
   blur::AdamWScalars s{};
-  s.cf = static_cast<float>(cf);
-  s.cr = static_cast<float>(cr);
+  s.cf = cf;
+  s.cr = cr;
   s.decay = static_cast<float>(1.0 - static_cast<double>(hp->lr) * hp->weight_decay);
   s.beta1 = hp->beta1;
   s.one_minus_beta1 = static_cast<float>(1.0 - hp->beta1);

@@ -8,7 +8,7 @@ namespace blur {
 
 // AdamW's per-step scalars, computed once in double on the host and rounded to float once.
 struct AdamWScalars {
-  float cf, cr;
+  double cf, cr;  // u is formed in float64 (simd.h: direction)
   float decay;  // 1 − lr·wd
   float beta1, one_minus_beta1;
   float beta2, one_minus_beta2;
@@ -21,8 +21,8 @@ struct AdamWScalars {
 struct KernelTable {
   const char* isa;
   void (*reduce_block[2])(const void* gf, const void* gr, int64_t n, double out[3]);
-  void (*combine[2])(const void* gf, const void* gr, int64_t n, float cf, float cr, float* u);
-  void (*sgd[2])(float* theta, const void* gf, const void* gr, int64_t n, float cf, float cr,
+  void (*combine[2])(const void* gf, const void* gr, int64_t n, double cf, double cr, float* u);
+  void (*sgd[2])(float* theta, const void* gf, const void* gr, int64_t n, double cf, double cr,
                  float lr, float decay);
   void (*adamw[2])(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                    const AdamWScalars& s);

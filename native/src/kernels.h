@@ -73,9 +73,8 @@ inline float sqrt(float x) { return std::sqrt(x); }
 
 // u = c_f·g_f + c_r·g_r at element i, the direction every rule moves along (DESIGN.md §1).
 template <class V, class T>
-V direction(const T* gf, const T* gr, int64_t i, float cf, float cr) {
-  using io = Io<V>;
-  return io::k(cf) * io::load(gf + i) + io::k(cr) * io::load(gr + i);
+V direction_at(const T* gf, const T* gr, int64_t i, double cf, double cr) {
+  return direction(Io<V>::load(gf + i), Io<V>::load(gr + i), cf, cr);
 }
 
 template <class Op>
@@ -90,10 +89,10 @@ struct CombineOp {
   const T* gf;
   const T* gr;
   float* u;
-  float cf, cr;
+  double cf, cr;
   template <class V>
   void at(int64_t i) const {
-    Io<V>::store(u + i, direction<V>(gf, gr, i, cf, cr));
+    Io<V>::store(u + i, direction_at<V>(gf, gr, i, cf, cr));
   }
 };
 
@@ -103,11 +102,12 @@ struct SgdOp {
   float* theta;
   const T* gf;
   const T* gr;
-  float cf, cr, lr, decay;
+  double cf, cr;
+  float lr, decay;
   template <class V>
   void at(int64_t i) const {
     using io = Io<V>;
-    V u = direction<V>(gf, gr, i, cf, cr);
+    V u = direction_at<V>(gf, gr, i, cf, cr);
     io::store(theta + i, io::load(theta + i) * io::k(decay) - io::k(lr) * u);
   }
 };
@@ -124,7 +124,7 @@ struct AdamWOp {
   template <class V>
   void at(int64_t i) const {
     using io = Io<V>;
-    V u = direction<V>(gf, gr, i, s.cf, s.cr);
+    V u = direction_at<V>(gf, gr, i, s.cf, s.cr);
     V mi = io::load(m + i) * io::k(s.beta1) + io::k(s.one_minus_beta1) * u;
     V vi = io::load(v + i) * io::k(s.beta2) + io::k(s.one_minus_beta2) * u * u;
     V denom = sqrt(vi) / io::k(s.sqrt_bias_correction2) + io::k(s.eps);
@@ -136,12 +136,12 @@ struct AdamWOp {
 };
 
 template <class T>
-void combine(const void* gf, const void* gr, int64_t n, float cf, float cr, float* u) {
+void combine(const void* gf, const void* gr, int64_t n, double cf, double cr, float* u) {
   for_each_element(CombineOp<T>{static_cast<const T*>(gf), static_cast<const T*>(gr), u, cf, cr}, n);
 }
 
 template <class T>
-void sgd(float* theta, const void* gf, const void* gr, int64_t n, float cf, float cr, float lr,
+void sgd(float* theta, const void* gf, const void* gr, int64_t n, double cf, double cr, float lr,
          float decay) {
   for_each_element(
       SgdOp<T>{theta, static_cast<const T*>(gf), static_cast<const T*>(gr), cf, cr, lr, decay}, n);

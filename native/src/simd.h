@@ -26,6 +26,11 @@ inline float bf16_to_f32(uint16_t h) {
 }
 
 inline float load1(const float* p) { return *p; }
+
+// u = c_f·a + c_r·b in float64, rounded to float32 once (the tail and the portable build)
+inline float direction(float a, float b, double cf, double cr) {
+  return static_cast<float>(cf * a + cr * b);
+}
 inline float load1(const uint16_t* p) { return bf16_to_f32(*p); }
 
 #if defined(BLUR_ISA_AVX2)
@@ -45,6 +50,17 @@ struct F8 {
   friend F8 operator/(F8 a, F8 b) { return {_mm256_div_ps(a.v, b.v)}; }
   friend F8 sqrt(F8 a) { return {_mm256_sqrt_ps(a.v)}; }
 };
+
+// u = c_f·a + c_r·b formed in float64 and rounded to float32 once: c_f = γ − d/F must not lose
+// its low bits to float32, or ⟨g_f, u⟩ = γF (Lemma A.1(a)) holds only to 1e-7.
+inline F8 direction(F8 a, F8 b, double cf, double cr) {
+  __m256d f = _mm256_set1_pd(cf), r = _mm256_set1_pd(cr);
+  __m256d lo = _mm256_add_pd(_mm256_mul_pd(f, _mm256_cvtps_pd(_mm256_castps256_ps128(a.v))),
+                             _mm256_mul_pd(r, _mm256_cvtps_pd(_mm256_castps256_ps128(b.v))));
+  __m256d hi = _mm256_add_pd(_mm256_mul_pd(f, _mm256_cvtps_pd(_mm256_extractf128_ps(a.v, 1))),
+                             _mm256_mul_pd(r, _mm256_cvtps_pd(_mm256_extractf128_ps(b.v, 1))));
+  return {_mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo))};
+}
 
 // Eight float64 accumulators, lane i holding the elements at index ≡ i (mod 8) of a block.
 struct D8 {
@@ -96,6 +112,12 @@ struct F8 {
     return a;
   }
 };
+
+inline F8 direction(F8 a, F8 b, double cf, double cr) {
+  F8 u;
+  for (int i = 0; i < 8; ++i) u.v[i] = direction(a.v[i], b.v[i], cf, cr);
+  return u;
+}
 
 struct D8 {
   double v[8];

@@ -13,7 +13,7 @@ record FlatBuffer(long address, long length, int dtype) {
 
   /** g_f or g_r: float32 or bfloat16. */
   static FlatBuffer gradient(String name, Tensor t, boolean onGpu) {
-    ScalarType type = t.scalar_type();
+    ScalarType type = t.scalar_type().intern();  // JavaCPP returns enum copies: intern before ==
     int dtype;
     if (type == ScalarType.Float) {
       dtype = BlurNative.BLUR_F32;
@@ -27,8 +27,8 @@ record FlatBuffer(long address, long length, int dtype) {
 
   /** θ, u or optimizer state: float32 only. */
   static FlatBuffer float32(String name, Tensor t, boolean onGpu) {
-    if (t.scalar_type() != ScalarType.Float) {
-      throw new IllegalArgumentException(name + " must be float32, got " + t.scalar_type());
+    if (t.scalar_type().intern() != ScalarType.Float) {
+      throw new IllegalArgumentException(name + " must be float32, got " + t.scalar_type().intern());
     }
     return of(name, t, BlurNative.BLUR_F32, onGpu);
   }

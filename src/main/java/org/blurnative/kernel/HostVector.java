@@ -33,7 +33,7 @@ final class HostVector {
     if (n == 0) {
       return new HostVector(FloatBuffer.allocate(0), null, 0);
     }
-    if (t.scalar_type() == ScalarType.BFloat16) {
+    if (t.scalar_type().intern() == ScalarType.BFloat16) {
       ShortPointer p = new ShortPointer(t.data_ptr());
       return new HostVector(null, p.capacity(n).limit(n).asBuffer(), n);
     }

@@ -18,14 +18,14 @@ final class JavaKernel implements UpdateKernel {
     HostVector gf = HostVector.of("g_f", gradForget);
     HostVector gr = HostVector.of("g_r", gradRetain);
     requireSameLength(gf, gr);
-    double dot = 0, ff = 0, rr = 0;
+    CompensatedSum dot = new CompensatedSum(), ff = new CompensatedSum(), rr = new CompensatedSum();
     for (int i = 0; i < gf.length(); i++) {
       double a = gf.get(i), b = gr.get(i);
-      dot += a * b;
-      ff += a * a;
-      rr += b * b;
+      dot.add(a * b);  // products of float32 values are exact in float64
+      ff.add(a * a);
+      rr.add(b * b);
     }
-    return GradientSums.of(dot, ff, rr);
+    return GradientSums.of(dot.value(), ff.value(), rr.value());
   }
 
   @Override
@@ -48,6 +48,25 @@ final class JavaKernel implements UpdateKernel {
       return new AdamW(params, adamW);
     }
     return new Sgd(params, (OptimizerSettings.Sgd) settings);
+  }
+
+  /**
+   * Neumaier's compensated sum: the reference must be more accurate than what it checks, and a
+   * plain running sum of 50M squares is off by ~1e-12 relative, as much as the kernels' own error.
+   */
+  private static final class CompensatedSum {
+    private double sum;
+    private double compensation;
+
+    void add(double x) {
+      double t = sum + x;
+      compensation += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+      sum = t;
+    }
+
+    double value() {
+      return sum + compensation;
+    }
   }
 
   private static void requireSameLength(HostVector a, HostVector b) {

@@ -118,7 +118,8 @@ final class NativeKernel implements UpdateKernel {
       FlatBuffer t = FlatBuffer.float32("θ", theta, calls.onGpu());
       FlatBuffer[] g = gradientsFor(t, gradForget, gradRetain);
       hyper.lr((float) lr).step(steps + 1);
-      check(calls.adamw(t.address(), m.data_ptr().address(), v.data_ptr().address(),
+      check(calls.adamw(t.address(), FlatBuffer.float32("m", m, calls.onGpu()).address(),
+          FlatBuffer.float32("v", v, calls.onGpu()).address(),
           g[0].address(), g[1].address(), t.length(), g[0].dtype(), cf, cr, hyper));
       steps++;
     }

@@ -42,7 +42,7 @@ final class TorchKernel implements UpdateKernel {
 
   @Override
   public FlatOptimizer optimizer(Tensor theta, OptimizerSettings settings) {
-    if (theta.scalar_type() != ScalarType.Float || !theta.is_contiguous()) {
+    if (theta.scalar_type().intern() != ScalarType.Float || !theta.is_contiguous()) {
       throw new IllegalArgumentException("θ must be a contiguous float32 tensor");
     }
     Tensor u = zeros_like(theta);  // LibTorch's optimizers read θ's .grad: u lives there
@@ -67,7 +67,7 @@ final class TorchKernel implements UpdateKernel {
   /** g as float32: bfloat16 is widened (exactly), as a user would before a dot product. */
   private static Tensor asFloat(String name, Tensor g) {
     FlatBuffer.gradient(name, g, g.is_cuda());
-    return g.scalar_type() == ScalarType.Float ? g.view(-1) : g.to(ScalarType.Float);
+    return g.scalar_type().intern() == ScalarType.Float ? g.view(-1) : g.to(ScalarType.Float);
   }
 
   private static void requireSameLength(Tensor a, Tensor b) {

@@ -87,6 +87,8 @@ public final class BlurNative {
 
   public static native int blur_get_num_threads();
 
+  public static native @Cast("const char*") BytePointer blur_cpu_isa();
+
   public static native int blur_reduce(
       @Cast("const void*") long gf, @Cast("const void*") long gr, @Cast("int64_t") long n,
       @Cast("blur_dtype") int dtype, Sums out);
