@@ -1,17 +1,36 @@
 package org.blurnative.bench;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** --plot: GB/s against n on a log axis, one series per device × backend × op, copy included. */
+/**
+ * --plot: GB/s against n, one series per device × backend × op and the copy yardstick. Both axes
+ * are logarithmic: n spans decades, and GB/s does too between the fused kernels and the
+ * per-tensor baseline, whose ratios then read as vertical distances. A backend keeps one colour;
+ * reduce is dashed, the full step solid.
+ */
 public final class BandwidthPlot {
+
+  private static final Map<String, Color> COLORS = Map.of(
+      BenchResult.COPY, Color.BLACK,
+      "cpu", new Color(0x1f77b4),
+      "cuda", new Color(0x9467bd),
+      BenchResult.TORCH, new Color(0xd62728),
+      BenchResult.PER_TENSOR, new Color(0x2ca02c),
+      "java", new Color(0x7f7f7f));
 
   private BandwidthPlot() {}
 
@@ -20,14 +39,23 @@ public final class BandwidthPlot {
     XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
         .xAxisTitle("n (float32 elements)").yAxisTitle("GB/s (least bytes moved / median time)").build();
     chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     boolean manyDevices = results.stream().map(BenchResult::device).distinct().count() > 1;
     for (Map.Entry<String, List<BenchResult>> series : bySeries(results, manyDevices).entrySet()) {
       List<BenchResult> points = series.getValue();
-      chart.addSeries(series.getKey(),
+      BenchResult first = points.get(0);
+      XYSeries line = chart.addSeries(series.getKey(),
           points.stream().mapToDouble(r -> r.n()).toArray(),
-          points.stream().mapToDouble(BenchResult::gbPerSecond).toArray())
-          .setMarker(SeriesMarkers.CIRCLE);
+          points.stream().mapToDouble(BenchResult::gbPerSecond).toArray());
+      Color color = COLORS.getOrDefault(first.backend(), Color.GRAY);
+      line.setMarker(SeriesMarkers.CIRCLE);
+      line.setLineColor(color);
+      line.setMarkerColor(color);
+      line.setLineStyle(first.op().equals(Op.REDUCE.label()) ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+      if (first.device().equals(BenchDevice.CUDA.label())) {
+        line.setMarker(SeriesMarkers.DIAMOND);
+      }
     }
     return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
   }
@@ -42,9 +70,9 @@ public final class BandwidthPlot {
     for (BenchResult r : results) {
       String name = (withDevice ? r.device() + ":" : "") + r.backend()
           + (r.backend().equals(BenchResult.COPY) ? "" : " " + r.op());
-      series.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(r);
+      series.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
     }
-    series.values().forEach(points -> points.sort(java.util.Comparator.comparingLong(BenchResult::n)));
+    series.values().forEach(points -> points.sort(Comparator.comparingLong(BenchResult::n)));
     return series;
   }
 }

@@ -6,11 +6,13 @@ import java.util.List;
  * Everything one `bench` run produced, as written to --json.
  *
  * @param settings what was asked for
+ * @param otherProcessesCpuShare the share of all cores' time that other processes used during the
+ *     sweep (0.5 on 2 cores: one core busy elsewhere); null where /proc is unreadable
  * @param skipped backends asked for that could not run, with why
  * @param results one row per (n, device, backend, op)
  */
-public record BenchReport(MachineInfo machine, Settings settings, List<Skipped> skipped,
-    List<BenchResult> results) {
+public record BenchReport(MachineInfo machine, Settings settings, Double otherProcessesCpuShare,
+    List<Skipped> skipped, List<BenchResult> results) {
 
   /**
    * @param sizes vector lengths n, in elements

@@ -46,9 +46,10 @@ public final class Llama7bShapes {
   }
 
   /**
-   * Element counts, one per tensor, that sum exactly to n and keep the tensors' proportions:
-   * every tensor gets one element, then the other n − 291 are shared in proportion to the real
-   * sizes by largest remainder (so the floors' shortfall goes to the biggest fractions).
+   * Element counts, one per tensor, that sum exactly to n and keep the tensors' proportions: each
+   * gets floor(n·size/total), at least 1; the elements the floors left over go to the largest
+   * fractional parts, and the elements the minimum of 1 added are taken back from the largest
+   * tensors. At n = total() this gives the real sizes.
    *
    * @throws IllegalArgumentException when n is smaller than the tensor count
    */
@@ -58,24 +59,33 @@ public final class Llama7bShapes {
       throw new IllegalArgumentException(
           "the per-tensor baseline needs n >= " + count + " (one element per LLaMA-7B tensor), got " + n);
     }
-    BigInteger spare = BigInteger.valueOf(n - count);
     BigInteger total = BigInteger.valueOf(total());
     long[] counts = new long[count];
     BigInteger[] remainders = new BigInteger[count];
     long given = 0;
     for (int i = 0; i < count; i++) {
-      // exact integer arithmetic: spare·size can pass 2^63 for n in the billions
-      BigInteger[] qr = spare.multiply(BigInteger.valueOf(PARAMS.get(i).numel())).divideAndRemainder(total);
-      counts[i] = 1 + qr[0].longValueExact();
-      remainders[i] = qr[1];
+      // exact integer arithmetic: n·size passes 2^63 for n in the billions
+      BigInteger[] qr = BigInteger.valueOf(n).multiply(BigInteger.valueOf(PARAMS.get(i).numel()))
+          .divideAndRemainder(total);
+      counts[i] = Math.max(1, qr[0].longValueExact());
+      remainders[i] = qr[0].signum() == 0 ? BigInteger.ZERO : qr[1];  // raised to 1 already
       given += counts[i];
     }
-    long left = n - given;  // < count, since each floor lost less than one element
-    int[] byRemainder = IntStream.range(0, count).boxed()
-        .sorted(Comparator.comparing((Integer i) -> remainders[i]).reversed().thenComparing(i -> i))
-        .mapToInt(Integer::intValue).toArray();
-    for (int k = 0; k < left; k++) {
-      counts[byRemainder[k]]++;
+    long left = n - given;
+    if (left > 0) {  // fewer than count: each floor lost less than one element
+      int[] byRemainder = IntStream.range(0, count).boxed()
+          .sorted(Comparator.comparing((Integer i) -> remainders[i]).reversed().thenComparing(i -> i))
+          .mapToInt(Integer::intValue).toArray();
+      for (int k = 0; k < left; k++) {
+        counts[byRemainder[k]]++;
+      }
+    }
+    for (; left < 0; left++) {  // n >= count guarantees some tensor still has more than 1
+      int largest = 0;
+      for (int i = 1; i < count; i++) {
+        largest = counts[i] > counts[largest] ? i : largest;
+      }
+      counts[largest]--;
     }
     return counts;
   }

@@ -22,6 +22,7 @@ public final class Sweep {
 
   private final List<Lane> lanes;
   private final Timer timer;
+  private Double otherProcessesCpuShare;
 
   public Sweep(LaneSelection selection, int warmup, int runs) {
     this.lanes = selection.lanes();
@@ -33,7 +34,9 @@ public final class Sweep {
     return sizes.size() * lanes.stream().mapToInt(l -> l.ops().size()).sum();
   }
 
+  /** Every lane's ops at every distinct n, in increasing n. */
   public List<Measurement> run(List<Long> sizes, Progress progress) {
+    CpuContention contention = CpuContention.start();
     List<Measurement> out = new ArrayList<>();
     Set<BenchDevice> devices = new LinkedHashSet<>();
     lanes.forEach(l -> devices.add(l.device()));
@@ -48,7 +51,13 @@ public final class Sweep {
         }
       }
     }
+    otherProcessesCpuShare = contention.othersShare();
     return out;
+  }
+
+  /** Of the last run: see {@link BenchReport#otherProcessesCpuShare()}. */
+  public Double otherProcessesCpuShare() {
+    return otherProcessesCpuShare;
   }
 
   private List<Measurement> measure(Lane lane, Workload work, Progress progress) {

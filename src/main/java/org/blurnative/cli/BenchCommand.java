@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Spec;
         "Prints a table; --json and --plot save the results."})
 final class BenchCommand implements Callable<Integer> {
 
+  /** Below this share of CPU time taken by others, timings are as good as this machine gives. */
+  private static final double NOTICEABLE_CONTENTION = 0.05;
+
   @Spec
   private CommandSpec spec;
 
@@ -68,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Long> n = Sizes.parse("--sizes", sizes);
+    List<Long> n = Sizes.parse("--sizes", sizes).stream().distinct().sorted().toList();
     Set<String> names = LaneSelection.parse("--backends", backends);
     if (runs < 1 || warmup < 0) {
       throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
@@ -81,14 +85,20 @@ final class BenchCommand implements Callable<Integer> {
     for (Skipped s : selection.skipped()) {
       out.println(s.backend() + ": skipped, " + s.reason());
     }
+    out.flush();  // before the progress bar starts on stderr
     Sweep sweep = new Sweep(selection, warmup, runs);
     List<Measurement> measured = runWithProgressBar(sweep, n);
 
     List<BenchResult> results = BenchResult.compare(measured);
     out.print(ResultTable.format(results));
+    Double others = sweep.otherProcessesCpuShare();
+    if (others != null && others > NOTICEABLE_CONTENTION) {
+      out.printf(Locale.ROOT, "note: other processes used %.0f%% of the machine's CPU time during the"
+          + " sweep; these timings are slower than an idle machine's%n", 100 * others);
+    }
     out.flush();
     BenchReport report = new BenchReport(MachineInfo.probe(),
-        BenchReport.Settings.of(n, new ArrayList<>(names), runs, warmup, threadCount),
+        BenchReport.Settings.of(n, new ArrayList<>(names), runs, warmup, threadCount), others,
         selection.skipped(), results);
     if (json != null) {
       JsonReport.write(json, report);

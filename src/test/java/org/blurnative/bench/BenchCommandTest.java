@@ -1,0 +1,115 @@
+package org.blurnative.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.blurnative.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `blur-native bench` end to end on a tiny sweep, in-process. No timing is asserted. */
+class BenchCommandTest {
+
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run bench(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    String[] full = new String[args.length + 1];
+    full[0] = "bench";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int code = cli.execute(full);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void tinySweepWritesTableJsonAndPng(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("out/bench.json");  // a directory that does not exist yet
+    Path png = dir.resolve("out/bench.png");
+    Run run = bench("--sizes", "1K,64K", "--runs", "2", "--warmup", "1", "--threads", "1",
+        "--json", json.toString(), "--plot", png.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("per-tensor"), run.out());
+
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    JsonNode machine = report.get("machine");
+    assertTrue(machine.get("cores").asInt() > 0);
+    assertFalse(machine.get("cpuModel").asText().isEmpty());
+    assertEquals(1, machine.get("blurThreads").asInt());
+    assertEquals(1, machine.get("torchThreads").asInt());
+    assertEquals(2, report.get("settings").get("runs").asInt());
+
+    Set<String> rows = new HashSet<>();
+    for (JsonNode r : report.get("results")) {
+      rows.add(r.get("n").asLong() + " " + r.get("backend").asText() + " " + r.get("op").asText());
+      assertTrue(r.get("medianMs").asDouble() > 0, r.toString());
+      assertTrue(r.get("gbPerSecond").asDouble() > 0, r.toString());
+      assertTrue(r.get("bytes").asLong() > 0, r.toString());
+      assertTrue(r.get("fractionOfCopy").asDouble() > 0, r.toString());
+      assertEquals(2, r.get("runsMs").size(), r.toString());
+      if (!r.get("backend").asText().equals("copy")) {
+        assertTrue(r.get("speedupVsTorch").asDouble() > 0, r.toString());
+        assertTrue(r.get("speedupVsPerTensor").asDouble() > 0, r.toString());
+      }
+    }
+    for (long n : new long[] {1024, 65_536}) {
+      assertTrue(rows.contains(n + " copy copy"), rows.toString());
+      for (String backend : new String[] {"cpu", "torch", "per-tensor"}) {
+        assertTrue(rows.contains(n + " " + backend + " reduce"), rows.toString());
+        assertTrue(rows.contains(n + " " + backend + " step"), rows.toString());
+      }
+    }
+    assertEquals(14, report.get("results").size());
+
+    byte[] bytes = Files.readAllBytes(png);
+    assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+    assertNotNull(image);
+    assertTrue(image.getWidth() > 0 && image.getHeight() > 0);
+    try (var files = Files.list(json.getParent())) {
+      assertEquals(2, files.count(), "no temporary file may be left behind");
+    }
+  }
+
+  @Test
+  void badSizesExitWithCode2AndNameTheFlag() {
+    Run run = bench("--sizes", "1K,12Q");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--sizes: '12Q' is not a size"), run.err());
+  }
+
+  @Test
+  void unknownBackendExitsWithCode2() {
+    Run run = bench("--sizes", "1K", "--backends", "cpu,tpu");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--backends: unknown backend 'tpu'"), run.err());
+  }
+
+  @Test
+  void sizesTooSmallForThePerTensorBaselineExitWithCode2() {
+    Run run = bench("--sizes", "100");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--sizes: the per-tensor baseline needs n >= 291"), run.err());
+  }
+}
