@@ -23,8 +23,8 @@ public record BenchReport(MachineInfo machine, Settings settings, Double otherPr
 
     public static Settings of(List<Long> sizes, List<String> backends, int runs, int warmup, int threads) {
       return new Settings(List.copyOf(sizes), List.copyOf(backends), runs, warmup, threads, "float32",
-          "AdamW(beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)", FusedContender.LR,
-          BlurCoefficients.GAMMA,
+          StepRecipe.ADAMW.toString(), StepRecipe.LR,
+          StepRecipe.GAMMA,
           "least traffic, 4 bytes per float: reduce 2n, step 10n (reduce 2n + AdamW reads θ, g_f, g_r,"
               + " m, v and writes θ, m, v), copy 10n (5n read + 5n written); GB = 1e9 bytes");
     }

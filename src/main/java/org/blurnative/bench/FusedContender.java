@@ -2,8 +2,8 @@ package org.blurnative.bench;
 
 import org.blurnative.kernel.FlatOptimizer;
 import org.blurnative.kernel.GradientSums;
-import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.kernel.UpdateKernel;
+import org.blurnative.update.Coefficients;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -11,9 +11,6 @@ import org.bytedeco.pytorch.Tensor;
  * training step makes, so what is timed is what training pays.
  */
 final class FusedContender implements Contender {
-
-  /** The paper's TOFU learning rate; small, so θ stays finite over any number of timed steps. */
-  static final double LR = 1e-5;
 
   private final UpdateKernel kernel;
   private final Workload work;
@@ -24,15 +21,15 @@ final class FusedContender implements Contender {
     this.kernel = kernel;
     this.work = work;
     this.theta = work.theta0().clone();
-    this.optimizer = kernel.optimizer(theta, OptimizerSettings.AdamW.defaults());
+    this.optimizer = kernel.optimizer(theta, StepRecipe.ADAMW);
   }
 
   @Override
   public void run(Op op) {
     GradientSums sums = kernel.reduce(work.gradForget(), work.gradRetain());
     if (op == Op.STEP) {
-      BlurCoefficients c = BlurCoefficients.of(sums);
-      optimizer.step(work.gradForget(), work.gradRetain(), c.cf(), c.cr(), LR);
+      Coefficients c = StepRecipe.RULE.coefficients(sums);
+      optimizer.step(work.gradForget(), work.gradRetain(), c.cf(), c.cr(), StepRecipe.LR);
     }
   }
 

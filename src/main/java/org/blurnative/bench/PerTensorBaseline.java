@@ -5,7 +5,7 @@ import static org.bytedeco.pytorch.global.torch.zeros_like;
 import java.util.ArrayList;
 import java.util.List;
 import org.blurnative.kernel.GradientSums;
-import org.blurnative.kernel.OptimizerSettings;
+import org.blurnative.update.Coefficients;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -47,14 +47,14 @@ final class PerTensorBaseline implements Contender {
       offset += size;
     }
     optimizer = LibTorchAdamW.over(new TensorVector(params.toArray(new Tensor[0])),
-        OptimizerSettings.AdamW.defaults(), FusedContender.LR);
+        StepRecipe.ADAMW, StepRecipe.LR);
   }
 
   @Override
   public void run(Op op) {
     GradientSums sums = reduce();
     if (op == Op.STEP) {
-      BlurCoefficients c = BlurCoefficients.of(sums);
+      Coefficients c = StepRecipe.RULE.coefficients(sums);
       Scalar cf = new Scalar(c.cf());
       Scalar cr = new Scalar(c.cr());
       for (int i = 0; i < params.size(); i++) {
