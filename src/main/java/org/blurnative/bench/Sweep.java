@@ -24,9 +24,10 @@ public final class Sweep {
   private final Timer timer;
   private Double otherProcessesCpuShare;
 
-  public Sweep(LaneSelection selection, int warmup, int runs) {
+  /** See {@link Timer} for warmup, runs and minTimeMs. */
+  public Sweep(LaneSelection selection, int warmup, int runs, double minTimeMs) {
     this.lanes = selection.lanes();
-    this.timer = new Timer(warmup, runs);
+    this.timer = new Timer(warmup, runs, minTimeMs);
   }
 
   /** How many ops {@link #run} times: the progress bar's length. */

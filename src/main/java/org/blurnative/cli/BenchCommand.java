@@ -54,8 +54,14 @@ final class BenchCommand implements Callable<Integer> {
           + " cannot run, java (slow) only when named (default: ${DEFAULT-VALUE})")
   private String backends;
 
-  @Option(names = "--runs", defaultValue = "5", description = "timed runs per op; the median is reported (default: ${DEFAULT-VALUE})")
+  @Option(names = "--runs", defaultValue = "5",
+      description = "timed runs per op, at least; the median is reported (default: ${DEFAULT-VALUE})")
   private int runs;
+
+  @Option(names = "--min-time", paramLabel = "MS", defaultValue = "250",
+      description = "keep timing an op until its timed runs add up to this many ms (at most 1000"
+          + " runs), so that fast ops get many runs; 0 = exactly --runs (default: ${DEFAULT-VALUE})")
+  private double minTimeMs;
 
   @Option(names = "--warmup", defaultValue = "2", description = "untimed runs before them (default: ${DEFAULT-VALUE})")
   private int warmup;
@@ -74,8 +80,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Long> n = Sizes.parse("--sizes", sizes).stream().distinct().sorted().toList();
     Set<String> names = LaneSelection.parse("--backends", backends);
-    if (runs < 1 || warmup < 0) {
-      throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
+    if (runs < 1 || warmup < 0 || !(minTimeMs >= 0)) {
+      throw new IllegalArgumentException("--runs must be >= 1, --warmup and --min-time >= 0; got "
+          + runs + ", " + warmup + " and " + minTimeMs);
     }
     int threadCount = BenchSetup.applyThreads("--threads", threads);
     BenchSetup.checkSizes("--sizes", n, names);
@@ -86,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
       out.println(s.backend() + ": skipped, " + s.reason());
     }
     out.flush();  // before the progress bar starts on stderr
-    Sweep sweep = new Sweep(selection, warmup, runs);
+    Sweep sweep = new Sweep(selection, warmup, runs, minTimeMs);
     List<Measurement> measured = runWithProgressBar(sweep, n);
 
     List<BenchResult> results = BenchResult.compare(measured);
@@ -98,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     BenchReport report = new BenchReport(MachineInfo.probe(),
-        BenchReport.Settings.of(n, new ArrayList<>(names), runs, warmup, threadCount), others,
+        BenchReport.Settings.of(n, new ArrayList<>(names), runs, warmup, minTimeMs, threadCount), others,
         selection.skipped(), results);
     if (json != null) {
       JsonReport.write(json, report);

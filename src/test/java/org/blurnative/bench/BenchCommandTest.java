@@ -47,7 +47,7 @@ class BenchCommandTest {
   void tinySweepWritesTableJsonAndPng(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("out/bench.json");  // a directory that does not exist yet
     Path png = dir.resolve("out/bench.png");
-    Run run = bench("--sizes", "1K,64K", "--runs", "2", "--warmup", "1", "--threads", "1",
+    Run run = bench("--sizes", "1K,64K", "--runs", "2", "--warmup", "1", "--min-time", "0", "--threads", "1",
         "--json", json.toString(), "--plot", png.toString());
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("per-tensor"), run.out());
