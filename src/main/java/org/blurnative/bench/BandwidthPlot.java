@@ -40,6 +40,8 @@ public final class BandwidthPlot {
         .xAxisTitle("n (float32 elements)").yAxisTitle("GB/s (least bytes moved / median time)").build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(false);  // label 2, 3, ... 20, 30, not only 10
+    chart.getStyler().setYAxisDecimalPattern("#.###");
     chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     boolean manyDevices = results.stream().map(BenchResult::device).distinct().count() > 1;
     for (Map.Entry<String, List<BenchResult>> series : bySeries(results, manyDevices).entrySet()) {

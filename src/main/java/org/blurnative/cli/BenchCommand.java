@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     Double others = sweep.otherProcessesCpuShare();
     if (others != null && others > NOTICEABLE_CONTENTION) {
       out.printf(Locale.ROOT, "note: other processes used %.0f%% of the machine's CPU time during the"
-          + " sweep; these timings are slower than an idle machine's%n", 100 * others);
+          + " sweep; timings may be slower than on an idle machine%n", 100 * others);
     }
     out.flush();
     BenchReport report = new BenchReport(MachineInfo.probe(),
