@@ -102,14 +102,20 @@ int current_device(Device** out) {
 }
 
 // A kernel that reads a host pointer dies with an illegal address, and that error is sticky: it
-// would take the caller's whole CUDA context down. So refuse such pointers up front.
+// would take the caller's whole CUDA context down. So refuse what is surely not device-accessible,
+// and let through what cannot be classified: pageable memory that the device can reach (Grace
+// Hopper, HMM) reports "unregistered" with a device address, and an allocation the runtime does not
+// know may still be valid; the kernel will say if it is not.
 int check_on_device(const Device& dev, std::initializer_list<Buffer> buffers) {
   for (const Buffer& b : buffers) {
     cudaPointerAttributes attr;
-    CUDA_CHECK(cudaPointerGetAttributes(&attr, b.ptr));
-    if (attr.type == cudaMemoryTypeUnregistered) {
-      return fail(BLUR_ERR_ARGUMENT, "%s is host memory; libblur_cuda takes device pointers "
-                  "(libblur.so takes host ones)", b.name);
+    if (cudaPointerGetAttributes(&attr, b.ptr) != cudaSuccess) {
+      cudaGetLastError();
+      continue;
+    }
+    if (attr.type == cudaMemoryTypeUnregistered && attr.devicePointer == nullptr) {
+      return fail(BLUR_ERR_ARGUMENT, "%s is host memory the GPU cannot reach; libblur_cuda takes "
+                  "device pointers (libblur.so takes host ones)", b.name);
     }
     if (attr.type == cudaMemoryTypeDevice && attr.device != dev.id) {
       return fail(BLUR_ERR_ARGUMENT, "%s lives on device %d but the current device is %d", b.name,

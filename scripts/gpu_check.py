@@ -431,6 +431,21 @@ def check_adamw_steps(lib, A, checks, n, dtype, offset):
                      rel_error(A, A.f64(theta), A.f64(p.detach())), OUTPUT_TOL)
 
 
+def check_host_pointer(lib, A, checks):
+    """Host memory handed to libblur_cuda.so is refused (or used, where the GPU reaches pageable
+    memory: Grace Hopper, HMM), never a fault. Runs last: a sticky fault would spoil later calls."""
+    torch = A.torch
+    host = torch.ones(1024)
+    out = Sums()
+    status = raw_status(lib, "reduce", host.data_ptr(), host.data_ptr(), 1024, F32, out)
+    message = lib.last_error()
+    torch.cuda.synchronize()  # a fault would surface here
+    checks.record("host pointer to libblur_cuda.so", status == ERR_ARGUMENT or
+                  (status == OK and out.ff == 1024.0), f"status {status}: {message}")
+    g = torch.ones(1024, device=A.device)
+    checks.record("CUDA context alive after the host pointer", lib.reduce(g, g).ff == 1024.0)
+
+
 def run_correctness(lib, A, checks, max_n):
     sizes = [n for n in SIZES if max_n is None or n <= max_n]
     for dtype in DTYPES:
@@ -451,6 +466,8 @@ def run_correctness(lib, A, checks, max_n):
                 checks.expect_ok(f"adamw 10 steps {DTYPES[dtype]} n={n} offset={offset}",
                                  lambda: check_adamw_steps(lib, A, checks, n, dtype, offset))
         print(f"  {DTYPES[dtype]} done", flush=True)
+    if isinstance(A, TorchArrays) and A.device == "cuda":
+        checks.expect_ok("host pointer to libblur_cuda.so", lambda: check_host_pointer(lib, A, checks))
 
 
 # ---- speed (GPU) -----------------------------------------------------------------------------------
@@ -603,17 +620,22 @@ def bench(lib, torch, device, sizes, runs, warmup, seed):
 
 # ---- report ----------------------------------------------------------------------------------------
 
+def first_line(command, pick=0):
+    """Line `pick` of a tool's output (-1: the last), or "unknown" when the tool is not there."""
+    try:
+        lines = subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.split("\n")
+        return [line for line in lines if line.strip()][pick].strip()
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "unknown"
+
+
 def describe_gpu(torch, lib):
     props = torch.cuda.get_device_properties(0)
-    try:
-        driver = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                                capture_output=True, text=True, timeout=30).stdout.split("\n")[0]
-    except (OSError, subprocess.SubprocessError):
-        driver = "unknown"
     return {"gpu": props.name, "capability": f"sm_{props.major}{props.minor}",
             "sms": props.multi_processor_count, "memory_gib": round(props.total_memory / 2**30, 1),
-            "driver": driver.strip(), "torch": torch.__version__, "torch_cuda": torch.version.cuda,
-            "library": os.path.abspath(lib.path)}
+            "driver": first_line(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"]),
+            "nvcc": first_line(["nvcc", "--version"], -1), "torch": torch.__version__,
+            "torch_cuda": torch.version.cuda, "library": os.path.abspath(lib.path)}
 
 
 def write_report(out, meta, checks, rows, summary):
