@@ -76,7 +76,8 @@ struct Direction {
   Update update;
 
   template <int N>
-  __device__ __forceinline__ void operator()(int64_t i, const float (&a)[N], const float (&b)[N]) const {
+  __device__ __forceinline__ void operator()(int64_t i, const float (&a)[N],
+                                             const float (&b)[N]) const {
     float u[N];
 #pragma unroll
     for (int k = 0; k < N; k++) u[k] = fmaf(cf, a[k], cr * b[k]);
@@ -88,6 +89,7 @@ struct Direction {
 // every element is read before its own index is written, by the same thread.
 template <typename T, typename Update>
 __global__ void __launch_bounds__(kThreads)
-    apply_kernel(const T* gf, const T* gr, int64_t n, bool vectorized, Direction<Update> direction) {
+    apply_kernel(const T* gf, const T* gr, int64_t n, bool vectorized,
+                 Direction<Update> direction) {
   for_each_pair(gf, gr, n, vectorized, direction);
 }

@@ -1,5 +1,5 @@
 /*
- * blur_cuda.cu — libblur_cuda.so: the blur.h ABI over device pointers, queued on the caller's stream.
+ * blur_cuda.cu — libblur_cuda.so: the blur.h ABI over device pointers, on the caller's stream.
  *
  * The kernels live in reduce.cuh and apply.cuh. This file is the host side: argument checks, a
  * per-device cache (SM count, kernel occupancy, reduce workspaces), the launchers, and the C entry
@@ -37,7 +37,8 @@ int check_buffers(const char* size_name, int64_t n, std::initializer_list<Buffer
 
 int check_dtype(blur_dtype dtype) {
   if (dtype == BLUR_F32 || dtype == BLUR_BF16) return BLUR_OK;
-  return fail(BLUR_ERR_ARGUMENT, "dtype = %d is neither BLUR_F32 (0) nor BLUR_BF16 (1)", int(dtype));
+  return fail(BLUR_ERR_ARGUMENT, "dtype = %d is neither BLUR_F32 (0) nor BLUR_BF16 (1)",
+              int(dtype));
 }
 
 // Learning rates, weight decay and eps: finite and ≥ 0, the ranges torch.optim accepts too.
@@ -87,7 +88,8 @@ int current_device(Device** out) {
   int id = 0;
   CUDA_CHECK(cudaGetDevice(&id));
   if (id >= kMaxDevices) {
-    return fail(BLUR_ERR_DEVICE, "device %d is beyond the %d this library supports", id, kMaxDevices);
+    return fail(BLUR_ERR_DEVICE, "device %d is beyond the %d this library supports", id,
+                kMaxDevices);
   }
   Device& dev = g_devices[id];
   std::lock_guard<std::mutex> lock(dev.mutex);
@@ -140,7 +142,8 @@ int acquire_workspace(Device& dev, Workspace* ws) {
   const cudaError_t err = cudaMallocHost(&fresh.host_totals, 3 * sizeof(double));
   if (err != cudaSuccess) {
     cudaFree(fresh.partials);
-    return cuda_fail(err, "cudaMallocHost(&fresh.host_totals, 3 * sizeof(double))", __FILE__, __LINE__);
+    return cuda_fail(err, "cudaMallocHost(&fresh.host_totals, 3 * sizeof(double))", __FILE__,
+                     __LINE__);
   }
   fresh.totals = fresh.partials + 3 * capacity;
   *ws = fresh;
@@ -152,10 +155,10 @@ void release_workspace(Device& dev, const Workspace& ws) {
   dev.idle.push_back(ws);
 }
 
-// Grid for a grid-stride kernel over `items` work items: every SM filled to its occupancy, and no
-// block without work. The grid depends only on (device, kernel, n, alignment), never on timing, so
-// the reduction's summation order is fixed.
-int grid_size(Device& dev, const void* kernel, int64_t items, int* grid) {
+// Grid for a for_each_pair kernel over n elements, `per_thread` at a time (a Pack<T> when
+// vectorized, else 1): every SM filled to its occupancy, and no block without work. The grid depends
+// only on (device, kernel, n, alignment), never on timing, so the reduction's order is fixed.
+int grid_size(Device& dev, const void* kernel, int64_t n, int per_thread, int* grid) {
   int resident = 0;
   {
     std::lock_guard<std::mutex> lock(dev.mutex);
@@ -166,14 +169,11 @@ int grid_size(Device& dev, const void* kernel, int64_t items, int* grid) {
     }
     resident = it->second;
   }
+  const int64_t items = (n + per_thread - 1) / per_thread;
   const int64_t needed = (items + kThreads - 1) / kThreads;
   *grid = int(std::max<int64_t>(1, std::min<int64_t>(needed, int64_t(dev.sms) * resident)));
   return BLUR_OK;
 }
-
-// Work items of for_each_pair: one per 16-byte pack when vectorized (the < N leftover elements
-// ride along), else one per element.
-int64_t work_items(int64_t n, bool vectorized, int pack) { return vectorized ? (n + pack - 1) / pack : n; }
 
 // ----------------------------------------------------------------------------------------------
 // launchers
@@ -183,7 +183,8 @@ int launch_reduce(Device& dev, const Workspace& ws, const void* gf, const void* 
                   bool vectorized, cudaStream_t stream) {
   const auto kernel = reduce_kernel<T>;
   int grid = 0;
-  BLUR_TRY(grid_size(dev, reinterpret_cast<const void*>(kernel), work_items(n, vectorized, Pack<T>::size), &grid));
+  BLUR_TRY(grid_size(dev, reinterpret_cast<const void*>(kernel), n,
+                     vectorized ? Pack<T>::size : 1, &grid));
   kernel<<<grid, kThreads, 0, stream>>>(static_cast<const T*>(gf), static_cast<const T*>(gr), n,
                                         vectorized, ws.partials);
   CUDA_CHECK(cudaGetLastError());
@@ -197,7 +198,8 @@ int reduce_with(Device& dev, const Workspace& ws, const void* gf, const void* gr
   const bool vectorized = aligned16(gf) && aligned16(gr);
   BLUR_TRY(dtype == BLUR_F32 ? launch_reduce<float>(dev, ws, gf, gr, n, vectorized, stream)
                              : launch_reduce<bf16>(dev, ws, gf, gr, n, vectorized, stream));
-  CUDA_CHECK(cudaMemcpyAsync(ws.host_totals, ws.totals, 3 * sizeof(double), cudaMemcpyDeviceToHost, stream));
+  CUDA_CHECK(cudaMemcpyAsync(ws.host_totals, ws.totals, 3 * sizeof(double),
+                             cudaMemcpyDeviceToHost, stream));
   CUDA_CHECK(cudaStreamSynchronize(stream));
   const double dot = ws.host_totals[0], ff = ws.host_totals[1], rr = ws.host_totals[2];
   const bool nonfinite = !std::isfinite(dot) || !std::isfinite(ff) || !std::isfinite(rr);
@@ -205,7 +207,8 @@ int reduce_with(Device& dev, const Workspace& ws, const void* gf, const void* gr
   return BLUR_OK;
 }
 
-int reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out, cudaStream_t stream) {
+int reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out,
+           cudaStream_t stream) {
   if (out == nullptr) return fail(BLUR_ERR_ARGUMENT, "out is NULL");
   BLUR_TRY(check_dtype(dtype));
   BLUR_TRY(check_buffers("n", n, {{"gf", gf}, {"gr", gr}}));
@@ -218,9 +221,11 @@ int reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sum
   BLUR_TRY(check_on_device(*dev, {{"gf", gf}, {"gr", gr}}));
   Workspace ws;
   BLUR_TRY(acquire_workspace(*dev, &ws));
-  const int status = reduce_with(*dev, ws, gf, gr, n, dtype, out, stream);
+  BLUR_TRY(reduce_with(*dev, ws, gf, gr, n, dtype, out, stream));
+  // Only a workspace whose stream has synchronised goes back to the pool; after a failure, work
+  // queued on it may still be running, so it is dropped (a few KB, on a path that ends the run).
   release_workspace(*dev, ws);
-  return status;
+  return BLUR_OK;
 }
 
 template <typename T, typename Update>
@@ -228,7 +233,8 @@ int launch_apply(Device& dev, const void* gf, const void* gr, int64_t n, bool ve
                  Direction<Update> direction, cudaStream_t stream) {
   const auto kernel = apply_kernel<T, Update>;
   int grid = 0;
-  BLUR_TRY(grid_size(dev, reinterpret_cast<const void*>(kernel), work_items(n, vectorized, Pack<T>::size), &grid));
+  BLUR_TRY(grid_size(dev, reinterpret_cast<const void*>(kernel), n,
+                     vectorized ? Pack<T>::size : 1, &grid));
   kernel<<<grid, kThreads, 0, stream>>>(static_cast<const T*>(gf), static_cast<const T*>(gr), n,
                                         vectorized, direction);
   CUDA_CHECK(cudaGetLastError());
@@ -278,7 +284,8 @@ int apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr
   }
   // Bias corrections in float64 from the float32 hyper-parameters, as torch forms them in Python.
   const double lr = hp->lr, t = double(hp->step);
-  const double bc1 = 1.0 - std::pow(double(hp->beta1), t), bc2 = 1.0 - std::pow(double(hp->beta2), t);
+  const double bc1 = 1.0 - std::pow(double(hp->beta1), t);
+  const double bc2 = 1.0 - std::pow(double(hp->beta2), t);
   const AdamwUpdate update{theta, m, v,
                            float(1.0 - lr * hp->weight_decay),
                            hp->beta1, float(1.0 - hp->beta1),

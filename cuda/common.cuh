@@ -64,7 +64,9 @@ struct bf16 {
 };
 
 __device__ __forceinline__ float to_float(float x) { return x; }
-__device__ __forceinline__ float to_float(bf16 x) { return __uint_as_float(uint32_t(x.bits) << 16); }
+__device__ __forceinline__ float to_float(bf16 x) {
+  return __uint_as_float(uint32_t(x.bits) << 16);
+}
 
 // 16 bytes of T, moved with one 128-bit load: 4 float32 or 8 bfloat16.
 template <typename T>
@@ -102,7 +104,8 @@ __device__ __forceinline__ void store_floats(float* p, const float (&r)[N]) {
   if constexpr (N % 4 == 0) {
 #pragma unroll
     for (int j = 0; j < N / 4; j++) {
-      reinterpret_cast<float4*>(p)[j] = make_float4(r[4 * j], r[4 * j + 1], r[4 * j + 2], r[4 * j + 3]);
+      reinterpret_cast<float4*>(p)[j] =
+          make_float4(r[4 * j], r[4 * j + 1], r[4 * j + 2], r[4 * j + 3]);
     }
   } else {
 #pragma unroll
@@ -117,9 +120,9 @@ static inline bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t
 
 constexpr int kThreads = 256;  // threads per block for every kernel
 
-// Hands visit(i, a, b) the float32 values a = g_f[i, i+N), b = g_r[i, i+N). With `vectorized` (every
-// buffer the kernel touches is 16-byte aligned) N is one Pack<T>, else 1; the last n % N elements
-// always go one at a time. Thread t of the grid sees the same indices on every run, which is what
+// Hands visit(i, a, b) the float32 values a = g_f[i, i+N), b = g_r[i, i+N). With `vectorized`
+// (every buffer the kernel touches is 16-byte aligned) N is one Pack<T>, else 1; the last n % N
+// elements always go one at a time. Thread t of the grid sees the same indices on every run, which is what
 // makes the reduction deterministic for a given grid.
 template <typename T, typename Visit>
 __device__ __forceinline__ void for_each_pair(const T* gf, const T* gr, int64_t n, bool vectorized,

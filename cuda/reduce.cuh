@@ -1,7 +1,7 @@
 /*
  * reduce.cuh — (d, F, R) = (<g_f,g_r>, ||g_f||², ||g_r||²) in two deterministic stages:
- *   reduce_kernel           every thread sums its grid-stride share in float64, each block folds its
- *                           threads in a fixed tree → one partial per block;
+ *   reduce_kernel           every thread sums its grid-stride share in float64, each block
+ *                           folds its threads in a fixed tree → one partial per block;
  *   reduce_partials_kernel  one block folds the partials in a fixed order → 3 doubles.
  * No atomics anywhere, so for a given device and n the bits are the same on every run.
  */
@@ -64,7 +64,8 @@ __global__ void __launch_bounds__(kThreads)
 // One block: thread t adds partials t, t + kThreads, ... in block order, then the fixed tree.
 // partials: (3, blocks) as reduce_kernel wrote them; out: (3) = d, F, R.
 __global__ void __launch_bounds__(kThreads)
-    reduce_partials_kernel(const double* __restrict__ partials, int blocks, double* __restrict__ out) {
+    reduce_partials_kernel(const double* __restrict__ partials, int blocks,
+                           double* __restrict__ out) {
   double dot = 0.0, ff = 0.0, rr = 0.0;
   for (int b = threadIdx.x; b < blocks; b += blockDim.x) {
     dot += partials[b], ff += partials[blocks + b], rr += partials[2 * blocks + b];

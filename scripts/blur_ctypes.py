@@ -84,7 +84,8 @@ class _Buffer:
     __slots__ = ("ptr", "numel", "dtype", "nbytes", "device")
 
     def __init__(self, ptr, numel, dtype, nbytes, device):
-        self.ptr, self.numel, self.dtype, self.nbytes, self.device = ptr, numel, dtype, nbytes, device
+        self.ptr, self.numel, self.dtype = ptr, numel, dtype
+        self.nbytes, self.device = nbytes, device
 
 
 def _describe(x, name, writable):

@@ -50,7 +50,7 @@ OUTPUT_TOL = 1e-6
 STEPS_TOL = 2e-6
 
 
-# ---- arrays: the same checks over numpy (host, libblur.so) or torch (CUDA, libblur_cuda.so) -------
+# ---- arrays: the same checks over numpy (host, libblur.so) or torch (CUDA, libblur_cuda.so) ----
 
 class NumpyArrays:
     """Host buffers for libblur.so, references in numpy float64. bfloat16 travels as uint16 bits."""
@@ -148,7 +148,7 @@ class TorchArrays:
         return float(x.abs().max()) if x.numel() else 0.0
 
 
-# ---- correctness -----------------------------------------------------------------------------------
+# ---- correctness -------------------------------------------------------------------------------
 
 class Checks:
     def __init__(self):
@@ -232,7 +232,8 @@ def check_entry_points(lib, A, checks, n, dtype):
             checks.record(f"reduce {tag}: finite", s.nonfinite == 0, f"nonfinite = {s.nonfinite}")
 
         def combine():
-            (u,), untouched = run_on_copies(A, [u0], oo, n, lambda u: lib.combine(gf, gr, cf, cr, u))
+            (u,), untouched = run_on_copies(A, [u0], oo, n,
+                                            lambda u: lib.combine(gf, gr, cf, cr, u))
             checks.close(f"combine {tag}", rel_error(A, u, u_ref, u_terms), OUTPUT_TOL)
             checks.record(f"combine {tag}: guard", untouched, "wrote outside u")
 
@@ -289,7 +290,8 @@ def check_determinism(lib, A, checks, n, dtype):
         def adamw_twice():
             runs = [[A.clone(x) for x in (theta0, m0, v0)] for _ in range(2)]
             for t, m, v in runs:
-                lib.apply_adamw(t[off:off + n], m[off:off + n], v[off:off + n], gf, gr, 0.5, 1.0, hp)
+                t, m, v = (x[off:off + n] for x in (t, m, v))
+                lib.apply_adamw(t, m, v, gf, gr, 0.5, 1.0, hp)
             same = all(A.same_bits(x, y) for x, y in zip(*runs))
             checks.record(f"determinism {tag}: apply_adamw", same, "theta, m or v differ")
 
@@ -298,7 +300,7 @@ def check_determinism(lib, A, checks, n, dtype):
 
 
 def check_blur_property(lib, A, checks, n, dtype):
-    """Lemma A.1(a): with c_f = γ − d/F and c_r = 1, <g_f,u> = γF, here with u rounded to float32."""
+    """Lemma A.1(a): c_f = γ − d/F and c_r = 1 give <g_f,u> = γF, here with u in float32."""
     gf, gr = (g[:n] for g in gradients(A, n, dtype))
     for gamma in (1.0, 0.25):
         tag = f"BLUR <g_f,u> = γF {DTYPES[dtype]} n={n} γ={gamma}"
@@ -339,6 +341,10 @@ def check_refusals(lib, A, checks, dtype):
     gf, gr = (g[:n] for g in gradients(A, n, dtype))
     theta, m, v, u = A.randn(n), A.randn(n), A.randn(n) ** 2, A.randn(n)
     nan, inf = math.nan, math.inf
+
+    def adamw(hp):
+        lib.apply_adamw(theta, m, v, gf, gr, 1.0, 1.0, hp)
+
     cases = [
         ("combine cf=NaN", lambda: lib.combine(gf, gr, nan, 1.0, u)),
         ("combine cr=1e300 (not a float32)", lambda: lib.combine(gf, gr, 1.0, 1e300, u)),
@@ -346,10 +352,10 @@ def check_refusals(lib, A, checks, dtype):
         ("apply_sgd lr=NaN", lambda: lib.apply_sgd(theta, gf, gr, 1.0, 1.0, nan)),
         ("apply_adamw cf=NaN", lambda: lib.apply_adamw(theta, m, v, gf, gr, nan, 1.0, AdamW())),
         ("apply_adamw cf=-Inf", lambda: lib.apply_adamw(theta, m, v, gf, gr, -inf, 1.0, AdamW())),
-        ("apply_adamw lr=Inf", lambda: lib.apply_adamw(theta, m, v, gf, gr, 1.0, 1.0, AdamW(lr=inf))),
-        ("apply_adamw eps=NaN", lambda: lib.apply_adamw(theta, m, v, gf, gr, 1.0, 1.0, AdamW(eps=nan))),
-        ("apply_adamw step=0", lambda: lib.apply_adamw(theta, m, v, gf, gr, 1.0, 1.0, AdamW(step=0))),
-        ("apply_adamw beta1=1", lambda: lib.apply_adamw(theta, m, v, gf, gr, 1.0, 1.0, AdamW(beta1=1.0))),
+        ("apply_adamw lr=Inf", lambda: adamw(AdamW(lr=inf))),
+        ("apply_adamw eps=NaN", lambda: adamw(AdamW(eps=nan))),
+        ("apply_adamw step=0", lambda: adamw(AdamW(step=0))),
+        ("apply_adamw beta1=1", lambda: adamw(AdamW(beta1=1.0))),
     ]
     for name, call in cases:
         tag = f"refuse {name} {DTYPES[dtype]}"
@@ -425,7 +431,8 @@ def check_adamw_steps(lib, A, checks, n, dtype, offset):
             p.grad = A.clone(u)
             opt.step()
     for name, x, r in zip(("theta", "m", "v"), (theta, m, v), ref):
-        checks.close(f"adamw 10 steps vs float64 {tag}: {name}", rel_error(A, A.f64(x), r), STEPS_TOL)
+        checks.close(f"adamw 10 steps vs float64 {tag}: {name}", rel_error(A, A.f64(x), r),
+                     STEPS_TOL)
     for variant, (p, _) in optimizers.items():
         checks.close(f"adamw 10 steps vs torch.optim.AdamW({variant}) {tag}",
                      rel_error(A, A.f64(theta), A.f64(p.detach())), OUTPUT_TOL)
@@ -467,10 +474,11 @@ def run_correctness(lib, A, checks, max_n):
                                  lambda: check_adamw_steps(lib, A, checks, n, dtype, offset))
         print(f"  {DTYPES[dtype]} done", flush=True)
     if isinstance(A, TorchArrays) and A.device == "cuda":
-        checks.expect_ok("host pointer to libblur_cuda.so", lambda: check_host_pointer(lib, A, checks))
+        checks.expect_ok("host pointer to libblur_cuda.so",
+                         lambda: check_host_pointer(lib, A, checks))
 
 
-# ---- speed (GPU) -----------------------------------------------------------------------------------
+# ---- speed ---------------------------------------------------------------------------------------
 
 def llama7b_numels():
     """The 291 parameter tensors of LLaMA-7B in model order, as element counts."""
@@ -494,7 +502,8 @@ class Timer:
 
     def __init__(self, torch, device, runs, warmup):
         self.torch, self.device, self.runs, self.warmup = torch, device, runs, warmup
-        self.flush = torch.empty(256 << 20, dtype=torch.uint8, device=device)  # > any L2 (H100: 50 MB)
+        # 256 MB, more than any L2 (H100: 50 MB) or server LLC this is run on
+        self.flush = torch.empty(256 << 20, dtype=torch.uint8, device=device)
 
     def _once(self, fn):
         if self.device == "cpu":
@@ -520,7 +529,7 @@ class Timer:
 
 
 def bench_size(lib, torch, device, timer, n, seed):
-    """Timings (ms) at n float32 elements: blur, torch ops and the per-tensor loop, plus the copy."""
+    """Timings (ms) at n float32 elements: blur, torch ops, the per-tensor loop and the copy."""
     gen = torch.Generator(device=device).manual_seed(seed)
 
     def randn(k):
@@ -618,12 +627,13 @@ def bench(lib, torch, device, sizes, runs, warmup, seed):
     return rows
 
 
-# ---- report ----------------------------------------------------------------------------------------
+# ---- report --------------------------------------------------------------------------------------
 
 def first_line(command, pick=0):
     """Line `pick` of a tool's output (-1: the last), or "unknown" when the tool is not there."""
     try:
-        lines = subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.split("\n")
+        run = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        lines = run.stdout.split("\n")
         return [line for line in lines if line.strip()][pick].strip()
     except (OSError, subprocess.SubprocessError, IndexError):
         return "unknown"
@@ -633,7 +643,8 @@ def describe_gpu(torch, lib):
     props = torch.cuda.get_device_properties(0)
     return {"gpu": props.name, "capability": f"sm_{props.major}{props.minor}",
             "sms": props.multi_processor_count, "memory_gib": round(props.total_memory / 2**30, 1),
-            "driver": first_line(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"]),
+            "driver": first_line(["nvidia-smi", "--query-gpu=driver_version",
+                                  "--format=csv,noheader"]),
             "nvcc": first_line(["nvcc", "--version"], -1), "torch": torch.__version__,
             "torch_cuda": torch.version.cuda, "library": os.path.abspath(lib.path)}
 
@@ -651,13 +662,13 @@ def write_report(out, meta, checks, rows, summary):
     lines += [f"- FAIL {r['name']}: {r['detail']}" for r in checks.failed]
     if rows:
         lines += ["", "## Bandwidth (float32)", "",
-                  f"Median of {meta['timing']} after warm-up, caches flushed before each run. Bytes "
-                  "are useful traffic: reduce reads 2n·4; reduce + AdamW adds AdamW's 8n·4 (reads "
-                  "θ, g_f, g_r, m, v, writes θ, m, v). The copy moves 4n floats (8n·4 bytes read + "
-                  "written). Torch ops: 3× torch.dot + .item(), torch.add, torch.optim.AdamW("
-                  "fused=False, foreach=True) on one flat tensor. Per-tensor: the same on "
-                  f"{rows[0].get('tensors', '~300')} LLaMA-7B-shaped tensors (dot/norm per "
-                  "tensor, torch.optim.AdamW default).", "",
+                  f"Median of {meta['timing']} after warm-up, caches flushed before each run. "
+                  "Bytes are useful traffic: reduce reads 2n·4; reduce + AdamW adds AdamW's 8n·4 "
+                  "(reads θ, g_f, g_r, m, v, writes θ, m, v). The copy moves 4n floats (8n·4 "
+                  "bytes read + written). Torch ops: 3× torch.dot + .item(), torch.add, "
+                  "torch.optim.AdamW(fused=False, foreach=True) on one flat tensor. Per-tensor: "
+                  f"the same on {rows[0].get('tensors', '~300')} LLaMA-7B-shaped tensors "
+                  "(dot/norm per tensor, torch.optim.AdamW default).", "",
                   "| n | op | GB counted | blur ms | blur GB/s | copy GB/s | of copy "
                   "| torch ops ms | speedup | per-tensor ms | speedup |",
                   "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -723,19 +734,20 @@ def main():
 
     t0 = time.time()
     run_correctness(lib, A, checks, args.max_n)
-    print(f"gpu-check: correctness {len(checks.results) - len(checks.failed)}/{len(checks.results)} "
-          f"in {time.time() - t0:.0f}s", flush=True)
+    passed = len(checks.results) - len(checks.failed)
+    print(f"gpu-check: correctness {passed}/{len(checks.results)} in {time.time() - t0:.0f}s",
+          flush=True)
     if isinstance(A, TorchArrays) and args.bench_sizes:
         rows = bench(lib, A.torch, A.device, args.bench_sizes, args.runs, args.warmup, seed)
 
     verdict = "FAIL" if checks.failed else "PASS"
-    summary = (f"gpu-check: {verdict} {len(checks.results) - len(checks.failed)}/"
-               f"{len(checks.results)} checks on {where}, seed {seed}")
+    summary = f"gpu-check: {verdict} {passed}/{len(checks.results)} checks on {where}, seed {seed}"
     steps = [r for r in rows if r.get("op") == "reduce + AdamW"]
     if steps:
         s = steps[-1]
-        summary += (f"; reduce+AdamW at n={s['n']:,}: {s['blur_gbps']:.0f} GB/s = {s['of_copy']:.0%} "
-                    f"of copy, {s['vs_torch']:.2f}x torch ops, {s['vs_per_tensor']:.2f}x per-tensor")
+        summary += (f"; reduce+AdamW at n={s['n']:,}: {s['blur_gbps']:.0f} GB/s = "
+                    f"{s['of_copy']:.0%} of copy, {s['vs_torch']:.2f}x torch ops, "
+                    f"{s['vs_per_tensor']:.2f}x per-tensor")
     write_report(args.out, meta, checks, rows, summary)
     print(f"{summary} → {os.path.join(args.out, 'gpu-check.md')}", flush=True)
     sys.exit(1 if checks.failed else 0)
