@@ -3,6 +3,7 @@
 
     python3 scripts/gpu_check.py --lib OUT/libblur_cuda.so --out OUT   # NVIDIA GPU + PyTorch
     python3 scripts/gpu_check.py --cpu-lib native/build/libblur.so     # no GPU: numpy + the CPU lib
+    python3 scripts/gpu_check.py --cpu-lib native/build/libblur.so --torch   # ... CPU tensors
 
 Correctness, on fresh random data (the seed is printed; --seed replays it): every entry point
 against float64 references at sizes 0 … 50M, float32 and bfloat16 gradients, aligned and
@@ -10,7 +11,7 @@ misaligned views, with a guard element after or before each output; bitwise dete
 property <g_f,u> = γF; the non-finite flag; refusal of bad arguments with every buffer untouched;
 10 fused AdamW steps against float64 and (GPU) torch.optim.AdamW.
 
-Speed (GPU only): the median of CUDA-event timings, each after an L2 flush, of reduce and of
+Speed (GPU, or the CPU with --torch): the median of CUDA-event timings, each after an L2 flush, of reduce and of
 reduce + AdamW, next to the torch ops a user would write, a per-tensor loop over LLaMA-7B-shaped
 tensors, and a device-to-device copy. Bytes are counted as useful traffic: reduce reads 2n·4,
 AdamW reads θ, g_f, g_r, m, v and writes θ, m, v: 8n·4.
