@@ -9,11 +9,11 @@ Correctness, on fresh random data (the seed is printed; --seed replays it): ever
 against float64 references at sizes 0 … 50M, float32 and bfloat16 gradients, aligned and
 misaligned views, with a guard element after or before each output; bitwise determinism; the BLUR
 property <g_f,u> = γF; the non-finite flag; refusal of bad arguments with every buffer untouched;
-10 fused AdamW steps against float64 and (GPU) torch.optim.AdamW.
+10 fused AdamW steps against float64 and (with torch) torch.optim.AdamW.
 
-Speed (GPU, or the CPU with --torch): the median of CUDA-event timings, each after an L2 flush, of reduce and of
-reduce + AdamW, next to the torch ops a user would write, a per-tensor loop over LLaMA-7B-shaped
-tensors, and a device-to-device copy. Bytes are counted as useful traffic: reduce reads 2n·4,
+Speed (with torch): the median of CUDA-event (GPU) or wall-clock (CPU) timings, each after a cache
+flush, of reduce and of reduce + AdamW, next to the torch ops a user would write, a per-tensor loop
+over LLaMA-7B-shaped tensors, and a copy of as many bytes as AdamW moves. Bytes are counted as useful traffic: reduce reads 2n·4,
 AdamW reads θ, g_f, g_r, m, v and writes θ, m, v: 8n·4.
 
 Writes OUT/gpu-check.md and OUT/gpu-check.json, prints one summary line, exits 1 when any
