@@ -1,0 +1,95 @@
+/*
+ * apply.cuh — the elementwise kernel behind combine, apply_sgd and apply_adamw (apex multi_tensor
+ * style: one harness, small functors). The harness forms u = c_f·g_f + c_r·g_r in registers; the
+ * functor decides what u does to θ and the optimizer state. u itself is never stored unless the
+ * functor is the combine one.
+ */
+#pragma once
+
+#include "common.cuh"  // defines: for_each_pair, load_floats, store_floats, kThreads
+
+// u ← c_f·g_f + c_r·g_r, for callers that bring their own optimizer.
+struct CombineUpdate {
+  float* u;
+
+  template <int N>
+  __device__ __forceinline__ void operator()(int64_t i, const float (&u_i)[N]) const {
+    store_floats(u + i, u_i);
+  }
+};
+
+// θ ← θ·(1 − lr·wd) − lr·u: the paper's eq. 15 with decoupled weight decay.
+struct SgdUpdate {
+  float* theta;
+  float lr;
+  float decay;  // 1 − lr·wd, formed on the host in float64
+
+  template <int N>
+  __device__ __forceinline__ void operator()(int64_t i, const float (&u)[N]) const {
+    float t[N];
+    load_floats(t, theta + i);
+#pragma unroll
+    for (int k = 0; k < N; k++) t[k] = t[k] * decay - lr * u[k];
+    store_floats(theta + i, t);
+  }
+};
+
+// torch.optim.AdamW's single-tensor step, operation for operation, with u as the gradient. The
+// scalars are formed on the host in float64 and rounded once, as torch does with Python floats.
+struct AdamwUpdate {
+  float* theta;
+  float* m;  // first moment
+  float* v;  // second moment
+  float decay;      // 1 − lr·wd
+  float beta1, one_minus_beta1;
+  float beta2, one_minus_beta2;
+  float step_size;  // lr / (1 − β1^t)
+  float bc2_sqrt;   // √(1 − β2^t)
+  float eps;
+
+  template <int N>
+  __device__ __forceinline__ void operator()(int64_t i, const float (&u)[N]) const {
+    float t[N], mt[N], vt[N];  // θ, m, v at i
+    load_floats(t, theta + i);
+    load_floats(mt, m + i);
+    load_floats(vt, v + i);
+#pragma unroll
+    for (int k = 0; k < N; k++) {
+      t[k] *= decay;
+      mt[k] = beta1 * mt[k] + one_minus_beta1 * u[k];
+      vt[k] = beta2 * vt[k] + one_minus_beta2 * (u[k] * u[k]);
+      const float denom = sqrtf(vt[k]) / bc2_sqrt + eps;
+      t[k] -= step_size * (mt[k] / denom);
+    }
+    store_floats(theta + i, t);
+    store_floats(m + i, mt);
+    store_floats(v + i, vt);
+  }
+};
+
+// Adapts an update functor to the harness: (g_f, g_r) values in, u = c_f·g_f + c_r·g_r out. The
+// fma is spelled out rather than left to contraction, so combine's u and the u inside apply_sgd and
+// apply_adamw are the same bits: an optimizer can be checked against combine's output exactly.
+template <typename Update>
+struct Direction {
+  float cf, cr;
+  Update update;
+
+  template <int N>
+  __device__ __forceinline__ void operator()(int64_t i, const float (&a)[N],
+                                             const float (&b)[N]) const {
+    float u[N];
+#pragma unroll
+    for (int k = 0; k < N; k++) u[k] = fmaf(cf, a[k], cr * b[k]);
+    update(i, u);
+  }
+};
+
+// No __restrict__ on g_f, g_r: combine may write u over g_f or g_r (float32), which is safe because
+// every element is read before its own index is written, by the same thread.
+template <typename T, typename Update>
+__global__ void __launch_bounds__(kThreads)
+    apply_kernel(const T* gf, const T* gr, int64_t n, bool vectorized,
+                 Direction<Update> direction) {
+  for_each_pair(gf, gr, n, vectorized, direction);
+}

@@ -1,0 +1,20 @@
+package org.blurnative.update;
+
+import org.blurnative.kernel.GradientSums;
+
+/**
+ * NGDiff (Bu et al. 2024, arXiv 2410.22086): u = g_f/‖g_f‖ + g_r/‖g_r‖, each task's gradient
+ * normalised so neither dominates. A zero gradient contributes nothing rather than 0/0. The
+ * method's adaptive learning rate is the trainer's business, not the direction's.
+ */
+public record NormalizedDifferenceRule() implements UpdateRule {
+
+  @Override
+  public Coefficients coefficients(GradientSums s) {
+    return new Coefficients(inverseNorm(s.ff()), inverseNorm(s.rr()));
+  }
+
+  private static double inverseNorm(double squaredNorm) {
+    return squaredNorm == 0 ? 0 : 1 / Math.sqrt(squaredNorm);
+  }
+}

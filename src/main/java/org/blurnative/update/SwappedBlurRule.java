@@ -1,0 +1,22 @@
+package org.blurnative.update;
+
+import org.blurnative.kernel.GradientSums;
+
+/**
+ * BLUR with the roles swapped (paper Remark 2.1): the retain loss is the lower level, so
+ * u = g_f + γ·g_r − (d/R)·g_r and ⟨g_r, u⟩ = γR. For ablations; R = 0 gives u = g_f.
+ */
+public record SwappedBlurRule(double gamma) implements UpdateRule {
+
+  public SwappedBlurRule {
+    if (!Double.isFinite(gamma)) {
+      throw new IllegalArgumentException("gamma must be finite, got " + gamma);
+    }
+  }
+
+  @Override
+  public Coefficients coefficients(GradientSums s) {
+    double cr = s.rr() == 0 ? 0 : gamma - s.dot() / s.rr();
+    return new Coefficients(1, cr);
+  }
+}
