@@ -1,0 +1,136 @@
+package org.blurnative.data;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The objects of a data file: JSON Lines (one object per line, blank lines skipped), or one JSON
+ * array of objects, which some Hugging Face dataset exports use. Each keeps the line it starts on.
+ */
+final class JsonLines {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private JsonLines() {}
+
+  static List<JsonRecord> read(Path file) {
+    List<String> lines = readLines(file);
+    int first = 0;
+    while (first < lines.size() && lines.get(first).isBlank()) {
+      first++;
+    }
+    if (first == lines.size()) {
+      throw JsonRecord.error(file, 1, "the file is empty: expected one JSON object per line");
+    }
+    return lines.get(first).stripLeading().startsWith("[")
+        ? readArray(file, String.join("\n", lines))
+        : readLinesAsObjects(file, lines);
+  }
+
+  /** Lines of strict UTF-8; a byte that is not UTF-8 is reported with its line. */
+  static List<String> readLines(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw JsonRecord.error(file, firstBadLine(bytes), "not UTF-8 text");
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a byte order mark some editors write
+    }
+    return List.of(text.split("\r?\n", -1));
+  }
+
+  private static int firstBadLine(byte[] bytes) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= bytes.length; i++) {
+      if (i == bytes.length || bytes[i] == '\n') {
+        try {
+          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, start, i - start));
+        } catch (CharacterCodingException e) {
+          return line;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return line;
+  }
+
+  private static List<JsonRecord> readLinesAsObjects(Path file, List<String> lines) {
+    List<JsonRecord> records = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = JSON.readTree(line);
+      } catch (JacksonException e) {
+        throw JsonRecord.error(file, i + 1, "not valid JSON: " + e.getOriginalMessage());
+      }
+      records.add(object(file, i + 1, node));
+    }
+    return records;
+  }
+
+  private static List<JsonRecord> readArray(Path file, String text) {
+    List<JsonRecord> records = new ArrayList<>();
+    int line = 1;
+    try (JsonParser p = JSON.createParser(text)) {
+      p.nextToken(); // [
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw JsonRecord.error(file, p.currentLocation().getLineNr(), "the JSON array is not closed");
+        }
+        line = p.currentTokenLocation().getLineNr();
+        records.add(object(file, line, JSON.readTree(p)));
+      }
+      if (p.nextToken() != null) {
+        throw JsonRecord.error(file, p.currentTokenLocation().getLineNr(),
+            "unexpected text after the JSON array");
+      }
+    } catch (JacksonException e) {
+      JsonLocation where = e.getLocation();
+      int at = where != null && where.getLineNr() > 0 ? where.getLineNr() : line;
+      throw JsonRecord.error(file, at, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    if (records.isEmpty()) {
+      throw JsonRecord.error(file, 1, "the JSON array is empty");
+    }
+    return records;
+  }
+
+  private static JsonRecord object(Path file, int line, JsonNode node) {
+    if (!node.isObject()) {
+      throw JsonRecord.error(file, line, "expected a JSON object, got " + JsonRecord.describe(node));
+    }
+    return new JsonRecord(file, line, node);
+  }
+}
