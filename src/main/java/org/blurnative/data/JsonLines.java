@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,12 @@ import java.util.List;
  */
 final class JsonLines {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
+  /** One value per line: text after it is an error, as is a key given twice. */
+  private static final ObjectMapper LINE_JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** Elements of one array, read one after another from the same parser. */
+  private static final ObjectMapper ARRAY_JSON = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private JsonLines() {}
@@ -88,7 +93,7 @@ final class JsonLines {
       }
       JsonNode node;
       try {
-        node = JSON.readTree(line);
+        node = LINE_JSON.readTree(line);
       } catch (JacksonException e) {
         throw JsonRecord.error(file, i + 1, "not valid JSON: " + e.getOriginalMessage());
       }
@@ -99,24 +104,33 @@ final class JsonLines {
 
   private static List<JsonRecord> readArray(Path file, String text) {
     List<JsonRecord> records = new ArrayList<>();
-    int line = 1;
-    try (JsonParser p = JSON.createParser(text)) {
+    int elementLine = 1; // where the element being read starts
+    boolean inElement = false;
+    try (JsonParser p = ARRAY_JSON.createParser(text)) {
       p.nextToken(); // [
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         if (t == null) {
-          throw JsonRecord.error(file, p.currentLocation().getLineNr(), "the JSON array is not closed");
+          throw new JsonEOFException(p, null, "end of input inside the array");
         }
-        line = p.currentTokenLocation().getLineNr();
-        records.add(object(file, line, JSON.readTree(p)));
+        elementLine = p.currentTokenLocation().getLineNr();
+        inElement = true;
+        JsonNode node = ARRAY_JSON.readTree(p);
+        inElement = false;
+        records.add(object(file, elementLine, node));
       }
       if (p.nextToken() != null) {
         throw JsonRecord.error(file, p.currentTokenLocation().getLineNr(),
             "unexpected text after the JSON array");
       }
+    } catch (JsonEOFException e) {
+      // where the input ended says little; where the unfinished record began says where to look
+      throw JsonRecord.error(file, elementLine, inElement
+          ? "not valid JSON: the file ends inside this record"
+          : "not valid JSON: the file ends before the JSON array is closed");
     } catch (JacksonException e) {
       JsonLocation where = e.getLocation();
-      int at = where != null && where.getLineNr() > 0 ? where.getLineNr() : line;
+      int at = where != null && where.getLineNr() > 0 ? where.getLineNr() : elementLine;
       throw JsonRecord.error(file, at, "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
