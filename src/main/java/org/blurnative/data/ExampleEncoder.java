@@ -4,18 +4,19 @@ import java.util.Arrays;
 import org.blurnative.tokenizer.Tokenizer;
 
 /**
- * Records to ids. The prompt is encoded as a sequence start (BOS when the tokenizer adds it), the
- * answer as its continuation, and the two arrays are kept apart so that labels cover exactly the
- * answer. With {@code endAnswerWithEos}, EOS follows the answer (and is learned), as TOFU and
- * open-unlearning train; it is not doubled when the answer already ends with it (LLaMA-3 Instruct,
- * where {@code <|eot_id|>} is EOS).
+ * Records to ids. The prompt is a sequence start (BOS first when the tokenizer adds BOS), the
+ * answer its continuation, and the two arrays are kept apart so that labels cover exactly the
+ * answer. EOS follows the answer, and is learned, when {@code endAnswerWithEos} (TOFU and
+ * open-unlearning train so) or when the tokenizer's add_eos_token asks for it; it is not doubled
+ * when the answer already ends with it (LLaMA-3 Instruct, where {@code <|eot_id|>} is EOS). EOS
+ * never ends the prompt: it belongs to the end of the whole sequence.
  */
 public final class ExampleEncoder {
 
   private final Tokenizer tokenizer;
   private final PromptFormat format;
   private final String systemPrompt;
-  private final boolean endAnswerWithEos;
+  private final boolean appendEos;
 
   public ExampleEncoder(Tokenizer tokenizer, PromptFormat format, boolean endAnswerWithEos) {
     this(tokenizer, format, "", endAnswerWithEos);
@@ -27,7 +28,7 @@ public final class ExampleEncoder {
     this.tokenizer = tokenizer;
     this.format = format;
     this.systemPrompt = systemPrompt;
-    this.endAnswerWithEos = endAnswerWithEos;
+    this.appendEos = endAnswerWithEos || tokenizer.addsEos();
   }
 
   /** A question and an answer (the answer, a paraphrase or a perturbed one) in the format. */
@@ -41,28 +42,43 @@ public final class ExampleEncoder {
 
   /** The prompt alone, with no answer ids: for generation. */
   public TokenizedExample prompt(String question) {
-    int[] prompt = tokenizer.encode(format.render(question, "", systemPrompt).prompt(), true);
+    int[] prompt = sequenceStart(format.render(question, "", systemPrompt).prompt());
     return new TokenizedExample(prompt, new int[0], pinned(prompt));
   }
 
   /**
-   * A document to be learned whole: BOS as the prompt, every text id as the answer. The text is a
-   * sequence start, not a continuation, and gets no prompt format.
+   * A document to be learned whole: BOS (if the tokenizer adds one) as the prompt, every text id as
+   * the answer. The text is a sequence start, not a continuation, and gets no prompt format.
    */
   public TokenizedExample text(String text) {
-    int[] bos = tokenizer.encode("", true);
-    return new TokenizedExample(bos, withEos(tokenizer.encode(text, false)), pinned(bos));
+    int[] all = sequenceStart(text);
+    int bos = pinned(all);
+    return new TokenizedExample(Arrays.copyOf(all, bos),
+        withEos(Arrays.copyOfRange(all, bos, all.length)), bos);
   }
 
   public TokenizedExample parts(PromptParts parts) {
-    int[] prompt = tokenizer.encode(parts.prompt(), true);
+    int[] prompt = sequenceStart(parts.prompt());
     int[] answer = withEos(tokenizer.encodeContinuation(parts.answer()));
     return new TokenizedExample(prompt, answer, pinned(prompt));
   }
 
+  /** The text's ids after BOS, given once, when the tokenizer adds BOS. */
+  private int[] sequenceStart(String text) {
+    int[] ids = tokenizer.encode(text, false);
+    int bos = tokenizer.bosId();
+    if (!tokenizer.addsBos() || (ids.length > 0 && ids[0] == bos)) {
+      return ids;
+    }
+    int[] out = new int[ids.length + 1];
+    out[0] = bos;
+    System.arraycopy(ids, 0, out, 1, ids.length);
+    return out;
+  }
+
   private int[] withEos(int[] answer) {
     int eos = tokenizer.eosId();
-    if (!endAnswerWithEos || (answer.length > 0 && answer[answer.length - 1] == eos)) {
+    if (!appendEos || (answer.length > 0 && answer[answer.length - 1] == eos)) {
       return answer;
     }
     int[] out = Arrays.copyOf(answer, answer.length + 1);

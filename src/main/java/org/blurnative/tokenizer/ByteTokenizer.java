@@ -182,6 +182,16 @@ public final class ByteTokenizer implements Tokenizer {
   }
 
   @Override
+  public boolean addsBos() {
+    return addBos;
+  }
+
+  @Override
+  public boolean addsEos() {
+    return addEos;
+  }
+
+  @Override
   public int bosId() {
     return BOS_ID;
   }

@@ -175,12 +175,12 @@ public final class HuggingFaceTokenizerAdapter implements Tokenizer {
     return config;
   }
 
-  /** Whether encode(text, true) prepends BOS; for tests and run.json. */
+  @Override
   public boolean addsBos() {
     return addBos;
   }
 
-  /** Whether encode(text, true) appends EOS. */
+  @Override
   public boolean addsEos() {
     return addEos;
   }

@@ -33,6 +33,12 @@ public interface Tokenizer extends AutoCloseable {
   /** The text of {@code ids}; special tokens are dropped when {@code skipSpecialTokens}. */
   String decode(int[] ids, boolean skipSpecialTokens);
 
+  /** Whether {@code encode(text, true)} prepends BOS: add_bos_token, or what the post-processor does. */
+  boolean addsBos();
+
+  /** Whether {@code encode(text, true)} appends EOS: add_eos_token, or what the post-processor does. */
+  boolean addsEos();
+
   int bosId();
 
   int eosId();

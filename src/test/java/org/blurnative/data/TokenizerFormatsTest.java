@@ -3,11 +3,15 @@ package org.blurnative.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.blurnative.tokenizer.Tokenizer;
+import org.blurnative.tokenizer.ByteTokenizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Prompt formats on the LLaMA-shaped tokenizer fixtures: prompt ids then answer ids are the ids of
@@ -50,6 +54,27 @@ class TokenizerFormatsTest {
           concat(e.promptIds(), e.answerIds()));
       // the header tokens are single special ids
       assertEquals(t.bosId() + 2, e.promptIds()[1]); // <|start_header_id|>
+    }
+  }
+
+  @Test
+  void addEosTokenPutsEosAfterTheAnswerNeverAfterThePrompt(@TempDir Path dir) throws IOException {
+    new ByteTokenizer().save(dir);
+    Path config = dir.resolve("tokenizer_config.json");
+    Files.writeString(config, Files.readString(config)
+        .replace("\"add_eos_token\" : false", "\"add_eos_token\" : true"));
+    try (Tokenizer t = Tokenizer.load(dir)) {
+      ExampleEncoder encoder = new ExampleEncoder(t, PromptFormat.PLAIN, false);
+      TokenizedExample e = encoder.qa("Who?", "Ann");
+      assertArrayEquals(t.encode("Question: Who?\nAnswer:", false),
+          java.util.Arrays.copyOfRange(e.promptIds(), 1, e.promptIds().length));
+      assertEquals(ByteTokenizer.BOS_ID, e.promptIds()[0]);
+      assertEquals(t.eosId(), e.answerIds()[e.answerIds().length - 1]);
+      assertEquals(1, IntStream.of(concat(e.promptIds(), e.answerIds())).filter(id -> id == t.eosId()).count());
+      TokenizedExample doc = encoder.text("doc");
+      assertArrayEquals(new int[] {ByteTokenizer.BOS_ID}, doc.promptIds());
+      assertArrayEquals(concat(t.encode("doc", false), new int[] {t.eosId()}), doc.answerIds());
+      assertEquals(0, encoder.prompt("Who?").answerIds().length);
     }
   }
 }
