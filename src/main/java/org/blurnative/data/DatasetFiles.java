@@ -1,9 +1,6 @@
 package org.blurnative.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +49,7 @@ public final class DatasetFiles {
       return out;
     }
     if (split == TextSplit.WHOLE_FILE) {
-      String text;
-      try {
-        text = Files.readString(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file, e);
-      }
+      String text = JsonLines.readText(file);
       if (text.isBlank()) {
         throw JsonRecord.error(file, 1, "the file is empty: expected a document");
       }

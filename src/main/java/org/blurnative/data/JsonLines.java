@@ -49,6 +49,11 @@ final class JsonLines {
 
   /** Lines of strict UTF-8; a byte that is not UTF-8 is reported with its line. */
   static List<String> readLines(Path file) {
+    return List.of(readText(file).split("\r?\n", -1));
+  }
+
+  /** The file as strict UTF-8 text, without a byte order mark. */
+  static String readText(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -61,10 +66,7 @@ final class JsonLines {
     } catch (CharacterCodingException e) {
       throw JsonRecord.error(file, firstBadLine(bytes), "not UTF-8 text");
     }
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1); // a byte order mark some editors write
-    }
-    return List.of(text.split("\r?\n", -1));
+    return text.startsWith("\uFEFF") ? text.substring(1) : text; // a BOM some editors write
   }
 
   private static int firstBadLine(byte[] bytes) {

@@ -143,6 +143,12 @@ class DatasetFilesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DatasetFiles.readQa(file));
     assertEquals(file + ":2: not UTF-8 text", e.getMessage());
+    Path txt = dir.resolve("latin1.txt");
+    Files.write(txt, "ok\nok\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    for (TextSplit split : TextSplit.values()) {
+      e = assertThrows(IllegalArgumentException.class, () -> DatasetFiles.readText(txt, split));
+      assertEquals(txt + ":3: not UTF-8 text", e.getMessage());
+    }
   }
 
   @Test
