@@ -11,6 +11,8 @@ import java.util.List;
  * {@link #IGNORE} (-100) on prompt and padding; they are not shifted, so the loss compares the
  * logits at t-1 with the label at t.
  *
+ * <p>The arrays are not copied and a record compares them by reference: treat them as read-only.
+ *
  * @param promptLengths prompt ids kept in each row, after truncation
  * @param answerLengths answer ids kept in each row, after truncation
  * @param answerIdsCut answer ids dropped from each row because the answer alone was too long
