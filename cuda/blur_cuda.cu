@@ -258,7 +258,7 @@ int apply(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf
   BLUR_TRY(check_on_device(*dev, outputs));
   bool vectorized = aligned16(gf) && aligned16(gr);
   for (const Buffer& b : outputs) vectorized = vectorized && aligned16(b.ptr);
-  const Direction<Update> direction{float(cf), float(cr), update};
+  const Direction<Update> direction{cf, cr, update};
   return dtype == BLUR_F32 ? launch_apply<float>(*dev, gf, gr, n, vectorized, direction, stream)
                            : launch_apply<bf16>(*dev, gf, gr, n, vectorized, direction, stream);
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cfloat>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -94,6 +95,14 @@ int check_finite(const char* fn, std::initializer_list<std::pair<const char*, do
   return BLUR_OK;
 }
 
+// c_f, c_r scale float32 gradients into a float32 u: beyond float32's range they can only give ±Inf.
+int check_coefficients(const char* fn, double cf, double cr) {
+  if (int s = check_finite(fn, {{"cf", cf}, {"cr", cr}})) return s;
+  for (const auto& [name, c] : {std::pair<const char*, double>{"cf", cf}, {"cr", cr}})
+    if (std::fabs(c) > FLT_MAX) return fail("%s: %s = %g is not a finite float32", fn, name, c);
+  return BLUR_OK;
+}
+
 int check_learning_rate(const char* fn, double lr, double weight_decay) {
   if (int s = check_finite(fn, {{"lr", lr}, {"weight_decay", weight_decay}})) return s;
   if (lr < 0) return fail("%s: lr must be >= 0, got %g", fn, lr);
@@ -168,7 +177,7 @@ int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blu
 int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
                  float* u) {
   if (int s = check_buffers("blur_combine", n, dtype, {{"gf", gf}, {"gr", gr}, {"u", u}})) return s;
-  if (int s = check_finite("blur_combine", {{"cf", cf}, {"cr", cr}})) return s;
+  if (int s = check_coefficients("blur_combine", cf, cr)) return s;
   auto combine = kernels().combine[dtype];
   parallel_chunks(n, [&](int64_t i, int64_t len) {
     combine(at(gf, i, dtype), at(gr, i, dtype), len, cf, cr, u + i);
@@ -180,7 +189,7 @@ int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur
                    double cf, double cr, float lr, float weight_decay) {
   const char* fn = "blur_apply_sgd";
   if (int s = check_buffers(fn, n, dtype, {{"theta", theta}, {"gf", gf}, {"gr", gr}})) return s;
-  if (int s = check_finite(fn, {{"cf", cf}, {"cr", cr}})) return s;
+  if (int s = check_coefficients(fn, cf, cr)) return s;
   if (int s = check_learning_rate(fn, lr, weight_decay)) return s;
   float decay = static_cast<float>(1.0 - static_cast<double>(lr) * weight_decay);
   auto sgd = kernels().sgd[dtype];
@@ -196,9 +205,8 @@ int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const voi
   if (hp == nullptr) return fail("%s: hp is NULL", fn);
   if (int s = check_buffers(fn, n, dtype, {{"theta", theta}, {"m", m}, {"v", v}, {"gf", gf}, {"gr", gr}}))
     return s;
-  if (int s = check_finite(fn, {{"cf", cf}, {"cr", cr}, {"beta1", hp->beta1}, {"beta2", hp->beta2},
-                                {"eps", hp->eps}}))
-    return s;
+  if (int s = check_coefficients(fn, cf, cr)) return s;
+  if (int s = check_finite(fn, {{"beta1", hp->beta1}, {"beta2", hp->beta2}, {"eps", hp->eps}})) return s;
   if (int s = check_learning_rate(fn, hp->lr, hp->weight_decay)) return s;
   if (!(hp->beta1 >= 0 && hp->beta1 < 1) || !(hp->beta2 >= 0 && hp->beta2 < 1))
     return fail("%s: betas must lie in [0, 1), got (%g, %g)", fn, hp->beta1, hp->beta2);

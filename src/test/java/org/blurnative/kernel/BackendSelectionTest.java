@@ -80,6 +80,10 @@ class BackendSelectionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> opt.step(g, g, 1, 1, -1e-3));
         assertEquals("blur_apply_sgd: lr must be >= 0, got -0.001", e.getMessage());
+        // finite as a double, infinite as float32: it could only write ±Inf into θ
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+            () -> opt.step(g, g, 1e300, 1, 1e-3));
+        assertEquals("blur_apply_sgd: cf = 1e+300 is not a finite float32", huge.getMessage());
       }
     }
   }
