@@ -1,0 +1,31 @@
+package org.blurnative.loss;
+
+import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A forget or retain objective, to be minimised: one scalar per micro-batch whose sum over the
+ * micro-batches of a batch is the batch's loss (see {@link LossScale}).
+ */
+public interface Loss {
+
+  /** What the trainer must compute before calling {@link #value}. */
+  enum Need {
+    LOGITS,
+    HIDDEN,
+    REFERENCE_LOGITS,
+    REFERENCE_HIDDEN
+  }
+
+  String name();
+
+  Set<Need> needs();
+
+  /** The layer whose activations {@link Need#HIDDEN} refers to; −1 when none. */
+  default int hiddenLayer() {
+    return -1;
+  }
+
+  /** The micro-batch's share of the batch loss, a 0-dim tensor attached to the graph. */
+  Tensor value(LossInputs in);
+}
