@@ -409,7 +409,7 @@ public final class LlamaModel implements AutoCloseable {
   public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor positionIds) {
     NoGradGuard guard = frozen ? new NoGradGuard() : null;
     try {
-      Tensor h = decode(inputIds, attentionMask, positionIds, null, layers.length);
+      Tensor h = decode(inputIds, attentionMask, positionIds, null, layers.length, true);
       return linear(h, lm_head);
     } finally {
       if (guard != null) {
@@ -430,7 +430,7 @@ public final class LlamaModel implements AutoCloseable {
     }
     NoGradGuard guard = frozen ? new NoGradGuard() : null;
     try {
-      return decode(inputIds, attentionMask, null, null, layer + 1);
+      return decode(inputIds, attentionMask, null, null, layer + 1, false);
     } finally {
       if (guard != null) {
         guard.close();
@@ -440,7 +440,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Logits (B, V) of the last position, float32: one decoding step, extending {@code cache}. */
   Tensor nextTokenLogits(Tensor inputIds, Tensor attentionMask, KvCache cache) {
-    Tensor h = decode(inputIds, attentionMask, null, cache, layers.length);
+    Tensor h = decode(inputIds, attentionMask, null, cache, layers.length, true);
     return linear(h.select(1, h.size(1) - 1), lm_head).to(ScalarType.Float);
   }
 
@@ -450,12 +450,12 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Runs the first {@code depth} layers; with all of them, applies the final norm.
+   * Runs the first {@code depth} layers, then the final norm if asked.
    *
    * @return hidden states (B, T, D)
    */
   private Tensor decode(Tensor inputIds, Tensor attentionMask, Tensor positionIds, KvCache cache,
-      int depth) {
+      int depth, boolean finalNorm) {
     if (inputIds.dim() != 2) {
       throw new IllegalArgumentException("input ids must be (batch, time), got "
           + Arrays.toString(inputIds.sizes().vec().get()));
@@ -502,7 +502,7 @@ public final class LlamaModel implements AutoCloseable {
     if (cache != null) {
       cache.advance(t);
     }
-    return depth == layers.length ? rmsNorm(h, norm) : h;
+    return finalNorm ? rmsNorm(h, norm) : h;
   }
 
   /**

@@ -63,6 +63,34 @@ class ReferenceForwardTest {
     }
   }
 
+  /** RMU's M_l(x): the residual stream after layer 0, against the reference, with padding. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"llama3", "mistral"})
+  void layerOutputMatchesFloat64Reference(String which) throws Exception {
+    ModelConfig config = TinyCheckpoints.config(json(which));
+    Map<String, float[]> weights = TinyCheckpoints.randomWeights(config, 12);
+    ReferenceLlama reference = new ReferenceLlama(config, weights);
+    int[] row = {1, 30, 31, 32, 33};
+    try (PointerScope scope = new PointerScope();
+        LlamaModel model = LlamaModel.load(write(config, which, weights))) {
+      Tensor ids = HostArrays.longs(new long[] {0, 0, 1, 30, 31, 32, 33}, 1, 7);
+      Tensor mask = HostArrays.longs(new long[] {0, 0, 1, 1, 1, 1, 1}, 1, 7);
+      for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+        Tensor h = model.layerOutput(ids, mask, layer);
+        assertEquals(java.util.List.of(1L, 7L, 32L), java.util.Arrays.stream(h.sizes().vec().get()).boxed().toList());
+        compare(reference.residual(row, layer + 1), HostArrays.toDoubles(h), 0, 2,
+            which + " after layer " + layer);
+      }
+    }
+  }
+
+  private Path write(ModelConfig config, String which, Map<String, float[]> weights) throws Exception {
+    try (PointerScope scope = new PointerScope()) {
+      TinyCheckpoints.write(dir, json(which), TinyCheckpoints.tensors(config, weights));
+    }
+    return dir;
+  }
+
   /**
    * Compares reference logits [n][V] with rows {@code firstRow + offset …} of the flat (B·T, V)
    * result; returns the largest |logit| seen.

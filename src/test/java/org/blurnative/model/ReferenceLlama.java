@@ -44,6 +44,13 @@ final class ReferenceLlama {
 
   /** Logits [n][V] of one sequence. */
   double[][] logits(int[] tokens) {
+    double[][] x = rmsNorm(residual(tokens, c.numHiddenLayers()), w.get("model.norm.weight"));
+    float[] head = c.tieWordEmbeddings() ? w.get("model.embed_tokens.weight") : w.get("lm_head.weight");
+    return matmul(x, head, c.vocabSize());
+  }
+
+  /** The residual stream [n][D] after the first {@code depth} decoder layers. */
+  double[][] residual(int[] tokens, int depth) {
     int n = tokens.length;
     int d = c.hiddenSize();
     double[][] h = new double[n][];
@@ -54,7 +61,7 @@ final class ReferenceLlama {
         h[t][j] = emb[tokens[t] * d + j];
       }
     }
-    for (int l = 0; l < c.numHiddenLayers(); l++) {
+    for (int l = 0; l < depth; l++) {
       String p = "model.layers." + l + ".";
       double[][] x = rmsNorm(h, w.get(p + "input_layernorm.weight"));
       double[][] attn = attention(x, p);
@@ -80,9 +87,7 @@ final class ReferenceLlama {
         }
       }
     }
-    double[][] x = rmsNorm(h, w.get("model.norm.weight"));
-    float[] head = c.tieWordEmbeddings() ? emb : w.get("lm_head.weight");
-    return matmul(x, head, c.vocabSize());
+    return h;
   }
 
   private double[][] attention(double[][] x, String p) {
