@@ -1,6 +1,7 @@
 package org.blurnative.model;
 
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Device;
 
 /**
  * Native objects that must outlive the caller's PointerScope: parameters, caches, flat buffers.
@@ -15,5 +16,12 @@ final class Lifetime {
   static <P extends Pointer> P keep(P p) {
     p.retainReference();
     return p;
+  }
+
+  /** A copy of {@code device} that this object owns (the caller's may belong to a scope). */
+  static Device keep(Device device) {
+    Device copy = new Device(device.str().getString());
+    copy.retainReference();
+    return copy;
   }
 }

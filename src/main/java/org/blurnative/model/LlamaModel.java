@@ -29,10 +29,10 @@ import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
@@ -88,7 +88,7 @@ public final class LlamaModel implements AutoCloseable {
 
   private LlamaModel(ModelConfig config, Device device, boolean frozen) {
     this.config = config;
-    this.device = device;
+    this.device = Lifetime.keep(device);
     this.dtype = config.torchDtype().scalarType();
     this.frozen = frozen;
     this.root = Lifetime.keep(new Module());

@@ -46,7 +46,7 @@ public final class ParameterLayout {
       Dtype type = Dtype.of(p.scalar_type());
       if (firstType == null) {
         firstType = type;
-        firstDevice = p.device();
+        firstDevice = Lifetime.keep(p.device());
       } else if (type != firstType || !p.device().equals(firstDevice)) {
         throw new IllegalArgumentException("parameters must share one dtype and device: "
             + e.getKey() + " is " + type.torchName() + " on " + p.device().str().getString()

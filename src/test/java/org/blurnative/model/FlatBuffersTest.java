@@ -221,6 +221,28 @@ class FlatBuffersTest {
     ref.close();
   }
 
+  /** Models, flat buffers and caches made inside a training step's scope survive its close. */
+  @Test
+  void longLivedObjectsOutliveTheScopeTheyWereMadeIn() {
+    LlamaModel m;
+    FlatParameters theta;
+    FlatGradients grads;
+    Tensor g;
+    try (PointerScope step = new PointerScope()) {
+      m = LlamaModel.random(CONFIG, 10);
+      theta = FlatParameters.adopt(m);
+      grads = FlatGradients.of(m);
+      g = grads.allocate();
+      grads.pointAt(g);
+    }
+    System.gc();
+    backward(m, 1);
+    assertNotEquals(0.0, g.abs().sum().item_double());
+    assertEquals(theta.theta().numel(), g.numel());
+    assertEquals(List.of(new Completion(new int[] {}, false)).size(),
+        m.generate(List.of(new int[] {1, 2}), GenerationSettings.greedy(3)).size());
+  }
+
   static float[] randomFloats(long n, long seed) {
     java.util.Random r = new java.util.Random(seed);
     float[] v = new float[(int) n];
