@@ -1,0 +1,73 @@
+package org.blurnative.model;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * θ as one flat float32 vector that the fused optimizer kernels update in place.
+ *
+ * <p>float32 model: every trainable parameter becomes a view of its slice of θ (its storage is
+ * swapped with {@code set_data}, so it stays an autograd leaf and the module keeps the same
+ * tensor); a kernel writing θ changes the model, with no copy. bfloat16/float16 model: θ is a
+ * float32 master copy, the parameters become views of one flat buffer of their own dtype, and
+ * {@link #publish} rounds θ into it after each step.
+ *
+ * <p>Writes into θ bypass autograd's version counters: update θ only between a backward and the
+ * next forward, as an optimizer step does.
+ */
+public final class FlatParameters {
+  private final ParameterLayout layout;
+  private final Tensor theta;        // (n) float32
+  private final Tensor modelFlat;    // (n) in the model dtype: the parameters' storage
+  private final boolean aliased;
+
+  private FlatParameters(ParameterLayout layout) {
+    this.layout = layout;
+    this.aliased = layout.dtype() == Dtype.FLOAT32;
+    this.theta = layout.allocate(Dtype.FLOAT32);
+    this.modelFlat = aliased ? theta : layout.allocate(layout.dtype());
+    try (NoGradGuard guard = new NoGradGuard()) {
+      for (ParameterLayout.Slice s : layout.slices()) {
+        Tensor p = layout.parameters().get(s.name());
+        Tensor slot = layout.view(modelFlat, s);
+        slot.copy_(p);
+        if (!aliased) {
+          layout.view(theta, s).copy_(p);  // exact: bf16 and f16 widen to f32 without rounding
+        }
+        p.set_data(slot);  // p keeps its identity and autograd meta; its storage is now θ's
+      }
+    }
+  }
+
+  /** Moves the model's trainable parameters into one flat buffer (see the class comment). */
+  public static FlatParameters adopt(LlamaModel model) {
+    return new FlatParameters(ParameterLayout.trainable(model));
+  }
+
+  public static FlatParameters adopt(ParameterLayout layout) {
+    return new FlatParameters(layout);
+  }
+
+  public ParameterLayout layout() {
+    return layout;
+  }
+
+  /** θ (n) float32: the vector the optimizer updates. */
+  public Tensor theta() {
+    return theta;
+  }
+
+  /** True when the parameters are views of θ itself (float32 models). */
+  public boolean aliased() {
+    return aliased;
+  }
+
+  /** After an update of θ: copies θ into the parameters when they are not views of it. */
+  public void publish() {
+    if (!aliased) {
+      try (NoGradGuard guard = new NoGradGuard()) {
+        modelFlat.copy_(theta);  // rounds to nearest even
+      }
+    }
+  }
+}
