@@ -1,5 +1,6 @@
 package org.blurnative.kernel;
 
+import java.nio.file.Path;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -13,6 +14,12 @@ public interface FlatOptimizer extends AutoCloseable {
 
   /** Updates taken so far. */
   long steps();
+
+  /** Writes the optimizer's state (moments, step count) to {@code file}; θ is the caller's. */
+  void save(Path file);
+
+  /** Restores what {@link #save} wrote, for a model of the same size. */
+  void load(Path file);
 
   /** Releases the optimizer's state; θ stays the caller's. */
   @Override

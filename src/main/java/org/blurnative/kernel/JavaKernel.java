@@ -1,5 +1,10 @@
 package org.blurnative.kernel;
 
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.pytorch.AbstractTensor;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -109,6 +114,25 @@ final class JavaKernel implements UpdateKernel {
       return steps;
     }
 
+    /** State arrays by name, saved as float64 tensors. */
+    abstract Map<String, double[]> state();
+
+    @Override
+    public final void save(Path file) {
+      Map<String, Tensor> tensors = new TreeMap<>();
+      state().forEach((name, values) -> tensors.put(name, AbstractTensor.create(values)));
+      OptimizerArchive.save(file, steps, tensors);
+    }
+
+    @Override
+    public final void load(Path file) {
+      Map<String, Tensor> tensors = new TreeMap<>();
+      state().forEach((name, values) -> tensors.put(name, AbstractTensor.create(values)));
+      steps = OptimizerArchive.load(file, tensors);
+      state().forEach((name, values) ->
+          new DoublePointer(tensors.get(name).data_ptr()).capacity(values.length).get(values));
+    }
+
     @Override
     public void close() {}
   }
@@ -125,6 +149,11 @@ final class JavaKernel implements UpdateKernel {
     @Override
     void prepare(double lr) {
       this.lr = lr;
+    }
+
+    @Override
+    Map<String, double[]> state() {
+      return Map.of();
     }
 
     @Override
@@ -148,6 +177,11 @@ final class JavaKernel implements UpdateKernel {
     private double lr;
     private double biasCorrection1;
     private double biasCorrection2;
+
+    @Override
+    Map<String, double[]> state() {
+      return Map.of("m", m, "v", v);
+    }
 
     @Override
     void prepare(double lr) {

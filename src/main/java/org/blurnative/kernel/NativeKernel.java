@@ -2,6 +2,8 @@ package org.blurnative.kernel;
 
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 
+import java.nio.file.Path;
+import java.util.Map;
 import org.blurnative.kernel.jni.BlurNative;
 import org.blurnative.kernel.jni.BlurNative.AdamWHyper;
 import org.blurnative.kernel.jni.BlurNative.Sums;
@@ -95,6 +97,16 @@ final class NativeKernel implements UpdateKernel {
     }
 
     @Override
+    public void save(Path file) {
+      OptimizerArchive.save(file, steps, Map.of());
+    }
+
+    @Override
+    public void load(Path file) {
+      steps = OptimizerArchive.load(file, Map.of());
+    }
+
+    @Override
     public void close() {}
   }
 
@@ -127,6 +139,16 @@ final class NativeKernel implements UpdateKernel {
     @Override
     public long steps() {
       return steps;
+    }
+
+    @Override
+    public void save(Path file) {
+      OptimizerArchive.save(file, steps, Map.of("m", m, "v", v));
+    }
+
+    @Override
+    public void load(Path file) {
+      steps = OptimizerArchive.load(file, Map.of("m", m, "v", v));
     }
 
     @Override

@@ -3,7 +3,11 @@ package org.blurnative.kernel;
 import static org.bytedeco.pytorch.global.torch.ScalarType;
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 
+import java.nio.file.Path;
+import java.util.Map;
 import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.SGD;
 import org.bytedeco.pytorch.SGDOptions;
@@ -101,6 +105,22 @@ final class TorchKernel implements UpdateKernel {
     @Override
     public long steps() {
       return steps;
+    }
+
+    @Override
+    public void save(Path file) {
+      try (OutputArchive archive = new OutputArchive()) {
+        optimizer.save(archive);
+        OptimizerArchive.save(file, steps, Map.of(), archive);
+      }
+    }
+
+    @Override
+    public void load(Path file) {
+      try (InputArchive archive = new InputArchive()) {
+        steps = OptimizerArchive.load(file, Map.of(), archive);
+        optimizer.load(archive);
+      }
     }
 
     @Override
