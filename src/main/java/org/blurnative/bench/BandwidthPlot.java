@@ -1,5 +1,7 @@
 package org.blurnative.bench;
 
+import org.blurnative.io.AtomicFiles;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.blurnative.bench;
 
+import org.blurnative.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package org.blurnative.model;
 
+import org.blurnative.io.AtomicFiles;
+
 import static org.bytedeco.pytorch.global.torch.ScalarType;
 import static org.bytedeco.pytorch.global.torch.arange;
 import static org.bytedeco.pytorch.global.torch.createCPUGenerator;

@@ -1,5 +1,7 @@
 package org.blurnative.model;
 
+import org.blurnative.io.AtomicFiles;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

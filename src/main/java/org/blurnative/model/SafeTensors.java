@@ -1,5 +1,7 @@
 package org.blurnative.model;
 
+import org.blurnative.io.AtomicFiles;
+
 import static org.bytedeco.pytorch.global.torch.empty;
 import static org.bytedeco.pytorch.global.torch.from_blob;
 

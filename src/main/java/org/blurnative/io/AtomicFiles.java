@@ -1,4 +1,4 @@
-package org.blurnative.model;
+package org.blurnative.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,25 +9,25 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Files that appear whole or not at all: written to a temporary sibling, then renamed. */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
   /** A temporary file next to {@code target}, so that the final move is a rename. */
-  static Path temporarySibling(Path target) throws IOException {
+  public static Path temporarySibling(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
   }
 
   /** Flushes and renames {@code temp} onto {@code target}, replacing it. */
-  static void commit(Path temp, Path target) throws IOException {
+  public static void commit(Path temp, Path target) throws IOException {
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  static void write(Path target, byte[] bytes) throws IOException {
+  public static void write(Path target, byte[] bytes) throws IOException {
     Path temp = temporarySibling(target);
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
