@@ -1,0 +1,70 @@
+package org.blurnative.train;
+
+import java.util.Arrays;
+import java.util.Set;
+import org.blurnative.data.Batch;
+import org.blurnative.data.TokenBatch;
+import org.blurnative.loss.Loss;
+import org.blurnative.loss.Loss.Need;
+import org.blurnative.loss.LossInputs;
+import org.blurnative.loss.LossScale;
+import org.blurnative.model.LlamaModel;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Forward and backward of one loss over the micro-batches of a batch: gradients accumulate in
+ * place into whatever flat buffer the parameters' .grad point at (DESIGN.md §2, steps 2–3).
+ */
+final class LossEvaluator {
+  private final LlamaModel model;
+  private final LlamaModel reference;  // frozen θ₀; null when no loss needs it
+
+  LossEvaluator(LlamaModel model, LlamaModel reference) {
+    this.model = model;
+    this.reference = reference;
+  }
+
+  /** Accumulates ∇loss(batch) into the current gradient buffer; returns the batch's loss. */
+  double accumulate(Loss loss, TokenBatch batch, int microBatches) {
+    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
+    double total = 0;
+    for (TokenBatch micro : batch.microBatches(microBatches)) {
+      try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro)) {
+        Tensor value = loss.value(inputs(loss, b, scale));
+        value.backward();
+        total += value.item_double();
+      }
+    }
+    return total;
+  }
+
+  /** The batch's loss without gradients (for logging a held-out value). */
+  double evaluate(Loss loss, TokenBatch batch) {
+    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
+    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
+        Batch b = Batch.of(batch)) {
+      return loss.value(inputs(loss, b, scale)).item_double();
+    }
+  }
+
+  private LossInputs inputs(Loss loss, Batch b, LossScale scale) {
+    Set<Need> needs = loss.needs();
+    Tensor ids = b.inputIds(), mask = b.attentionMask();
+    Tensor logits = needs.contains(Need.LOGITS) ? model.forward(ids, mask) : null;
+    Tensor hidden = needs.contains(Need.HIDDEN) ? model.layerOutput(ids, mask, loss.hiddenLayer()) : null;
+    Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
+    Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
+        ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;
+    return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale);
+  }
+
+  private static long attended(TokenBatch batch) {
+    return Arrays.stream(batch.attentionMask()).flatMapToInt(Arrays::stream).sum();
+  }
+
+  static boolean needsReference(Loss loss) {
+    return loss.needs().contains(Need.REFERENCE_LOGITS) || loss.needs().contains(Need.REFERENCE_HIDDEN);
+  }
+}

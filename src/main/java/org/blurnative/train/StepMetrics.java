@@ -1,0 +1,34 @@
+package org.blurnative.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One line of metrics.jsonl: an optimizer step's losses, the three reductions, the coefficients
+ * and the paper's diagnostics (DESIGN.md §5). Undefined values (a diagnostic over a zero norm, the
+ * retain loss of a single-objective run) are omitted rather than written as NaN.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StepMetrics(
+    long step,
+    int epoch,
+    @JsonProperty("forget_loss") Double forgetLoss,
+    @JsonProperty("retain_loss") Double retainLoss,
+    Double d,
+    @JsonProperty("F") Double ff,
+    @JsonProperty("R") Double rr,
+    @JsonProperty("c_f") Double cf,
+    @JsonProperty("c_r") Double cr,
+    Double cos,
+    @JsonProperty("A_f") Double forgetAlignment,
+    @JsonProperty("A_r") Double retainAlignment,
+    @JsonProperty("u_norm") Double updateNorm,
+    double lr,
+    double seconds,
+    boolean skipped) {
+
+  /** null for NaN and infinities, which JSON cannot hold. */
+  static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
+  }
+}

@@ -1,0 +1,54 @@
+package org.blurnative.train;
+
+import org.blurnative.kernel.OptimizerSettings;
+
+/**
+ * How the loop runs.
+ *
+ * @param batchSize sequences per optimizer step, on each side
+ * @param microBatches forward/backward passes the batch is split into (gradient accumulation)
+ * @param steps optimizer steps in all
+ * @param maxLength tokens per sequence; longer prompts are cut from the left
+ * @param clipNorm clip ‖u‖ to this (0: no clipping); u, never g_f or g_r, is clipped (§2)
+ * @param maxSkips abort after this many non-finite steps in a row
+ * @param checkpointEvery save a checkpoint every this many steps (0: only at the end)
+ * @param keep checkpoints kept, newest first
+ * @param seed the data orders' seed
+ */
+public record TrainingSettings(
+    int batchSize,
+    int microBatches,
+    long steps,
+    int maxLength,
+    LearningRateSchedule schedule,
+    OptimizerSettings optimizer,
+    double clipNorm,
+    int maxSkips,
+    int checkpointEvery,
+    int keep,
+    long seed) {
+
+  public TrainingSettings {
+    requirePositive("--batch", batchSize);
+    requirePositive("--micro-batch", microBatches);
+    requirePositive("the number of steps", steps);
+    requirePositive("--max-length", maxLength);
+    if (microBatches > batchSize) {
+      throw new IllegalArgumentException(
+          "--micro-batch asks for more micro-batches (" + microBatches + ") than --batch has sequences (" + batchSize + ")");
+    }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("--clip must be a finite number >= 0, got " + clipNorm);
+    }
+    if (maxSkips < 0 || checkpointEvery < 0) {
+      throw new IllegalArgumentException("--max-skips and --checkpoint-every must be >= 0");
+    }
+    requirePositive("--keep", keep);
+  }
+
+  private static void requirePositive(String what, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+    }
+  }
+}
