@@ -1,0 +1,99 @@
+package org.blurnative.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.blurnative.data.ExampleEncoder;
+import org.blurnative.data.PromptFormat;
+import org.blurnative.data.TokenizedExample;
+import org.blurnative.kernel.UpdateKernel;
+import org.blurnative.loss.NllLoss;
+import org.blurnative.model.LlamaModel;
+import org.blurnative.model.SmallModels;
+import org.blurnative.tokenizer.ByteTokenizer;
+import org.blurnative.tokenizer.Tokenizer;
+import org.blurnative.train.Objective;
+import org.blurnative.train.TrainingSettings;
+import org.blurnative.update.WeightedSumRule;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Trains a model on QA pairs and writes a Hugging Face directory: how users build the "target"
+ * model (trained on forget + retain) and the "retain" model (retain only) that forget quality
+ * compares against.
+ */
+@Command(name = "finetune", mixinStandardHelpOptions = true,
+    description = "Train a model on QA pairs (NLL on the answers) and save it as a Hugging Face directory.")
+public final class FinetuneCommand implements Callable<Integer> {
+
+  static final class Start {
+    @Option(names = "--model", paramLabel = "DIR", description = "start from this Hugging Face model directory")
+    Path model;
+
+    @Option(names = "--from-scratch", description = "start from a small random byte-level model (see --hidden, --layers, --heads)")
+    boolean fromScratch;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Start start;
+
+  @Option(names = "--data", required = true, split = ",", paramLabel = "FILE", description = "QA JSONL/JSON files (question, answer)")
+  List<Path> data;
+
+  @Option(names = "--hidden", defaultValue = "128", description = "from scratch: width (default: ${DEFAULT-VALUE})")
+  int hidden;
+
+  @Option(names = "--layers", defaultValue = "4", description = "from scratch: decoder layers (default: ${DEFAULT-VALUE})")
+  int layers;
+
+  @Option(names = "--heads", defaultValue = "4", description = "from scratch: attention heads (default: ${DEFAULT-VALUE})")
+  int heads;
+
+  @Mixin
+  TrainingOptions options;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    // everything is loaded and checked before the run directory exists
+    Tokenizer tokenizer;
+    LlamaModel model;
+    if (start.fromScratch) {
+      tokenizer = new ByteTokenizer();
+      model = LlamaModel.random(SmallModels.byteLevel(hidden, layers, heads, options.maxLength), options.seed);
+      Path tokenizerDir = Files.createTempDirectory("blur-tokenizer");
+      ((ByteTokenizer) tokenizer).save(tokenizerDir);
+      model.useTokenizerFrom(tokenizerDir);
+    } else {
+      model = ModelInputs.loadModel("--model", start.model);
+      tokenizer = Tokenizer.load(start.model);
+    }
+    try (model; tokenizer) {
+      PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, true);
+      List<TokenizedExample> examples = ModelInputs.examples("--data", data, false, encoder);
+      TrainingSettings settings = options.settings(options.steps(examples.size()));
+      UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
+
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("model", start.fromScratch ? "from scratch: " + model.config() : start.model.toString());
+      config.put("data", data.stream().map(Path::toString).toList());
+      config.put("examples", examples.size());
+      config.put("prompt_format", format.name());
+      TrainingRun.execute("finetune", options, settings, kernel, model,
+          new Objective("train", new NllLoss(), examples), null, WeightedSumRule.gradientAscent(),
+          tokenizer.padId(), config, spec.commandLine().getOut());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,92 @@
+package org.blurnative.cli;
+
+import java.nio.file.Path;
+import org.blurnative.kernel.OptimizerSettings;
+import org.blurnative.train.LearningRateSchedule;
+import org.blurnative.train.TrainingSettings;
+import picocli.CommandLine.Option;
+
+/** The options `train` and `finetune` share: the loop, the optimizer, the outputs. */
+final class TrainingOptions {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (new or empty, or the run to --resume)")
+  Path out;
+
+  @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint")
+  boolean resume;
+
+  @Option(names = "--epochs", defaultValue = "10", description = "passes over the forget (finetune: training) set (default: ${DEFAULT-VALUE})")
+  int epochs;
+
+  @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many optimizer steps instead of --epochs (0: use --epochs)")
+  long maxSteps;
+
+  @Option(names = "--batch", defaultValue = "32", description = "sequences per optimizer step (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--micro-batch", defaultValue = "4", description = "forward/backward passes per step, each batch/N sequences (default: ${DEFAULT-VALUE})")
+  int microBatches;
+
+  @Option(names = "--lr", defaultValue = "1e-5", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(names = "--schedule", defaultValue = "constant", description = "constant or linear decay (default: ${DEFAULT-VALUE})")
+  String schedule;
+
+  @Option(names = "--warmup", defaultValue = "0", description = "warm-up steps (default: ${DEFAULT-VALUE})")
+  long warmup;
+
+  @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw or sgd (paper eq. 15) (default: ${DEFAULT-VALUE})")
+  String optimizer;
+
+  @Option(names = "--weight-decay", defaultValue = "0.01", description = "decoupled weight decay (default: ${DEFAULT-VALUE})")
+  double weightDecay;
+
+  @Option(names = "--clip", defaultValue = "0", description = "clip ‖u‖ to this norm, 0 for none (default: ${DEFAULT-VALUE})")
+  double clip;
+
+  @Option(names = "--max-length", defaultValue = "256", description = "tokens per sequence (default: ${DEFAULT-VALUE})")
+  int maxLength;
+
+  @Option(names = "--max-skips", defaultValue = "5", description = "abort after this many non-finite steps in a row (default: ${DEFAULT-VALUE})")
+  int maxSkips;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "checkpoint every N steps; one is always written at the end (default: ${DEFAULT-VALUE})")
+  int checkpointEvery;
+
+  @Option(names = "--keep", defaultValue = "2", description = "checkpoints to keep (default: ${DEFAULT-VALUE})")
+  int keep;
+
+  @Option(names = "--seed", defaultValue = "42", description = "seeds the data order and random initialisation (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--backend", defaultValue = "cpu", description = "java, torch, cpu or cuda (default: ${DEFAULT-VALUE})")
+  String backend;
+
+  @Option(names = "--threads", defaultValue = "0", description = "CPU threads for LibTorch and libblur, 0 for all cores (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3 or auto (from tokenizer_config.json) (default: ${DEFAULT-VALUE})")
+  String promptFormat;
+
+  /** Steps: --max-steps, or --epochs passes over {@code examples} in batches of --batch. */
+  long steps(int examples) {
+    if (maxSteps < 0 || epochs < 1 && maxSteps == 0) {
+      throw new IllegalArgumentException("--epochs must be at least 1 (or give --max-steps)");
+    }
+    return maxSteps > 0 ? maxSteps : (long) epochs * ((examples + batch - 1) / batch);
+  }
+
+  TrainingSettings settings(long steps) {
+    OptimizerSettings opt = switch (optimizer) {
+      case "adamw" -> new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, weightDecay);
+      case "sgd" -> new OptimizerSettings.Sgd(weightDecay);
+      default -> throw new IllegalArgumentException("--optimizer must be adamw or sgd, got '" + optimizer + "'");
+    };
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException("--lr must be a finite number >= 0, got " + lr);
+    }
+    LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
+    return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
+        checkpointEvery, keep, seed);
+  }
+}

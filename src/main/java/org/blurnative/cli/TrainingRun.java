@@ -1,0 +1,84 @@
+package org.blurnative.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.blurnative.kernel.Backend;
+import org.blurnative.kernel.UpdateKernel;
+import org.blurnative.model.LlamaModel;
+import org.blurnative.train.Objective;
+import org.blurnative.train.RunDirectory;
+import org.blurnative.train.StepMetrics;
+import org.blurnative.train.Trainer;
+import org.blurnative.train.TrainingSettings;
+import org.blurnative.update.UpdateRule;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * What `train` and `finetune` share once their inputs are loaded and valid: the run directory,
+ * run.json, the loop under a progress bar, and the final model.
+ */
+final class TrainingRun {
+  private TrainingRun() {}
+
+  /** Opens the backend; `cpu` falls back to `torch` with a warning if libblur cannot load. */
+  static UpdateKernel kernel(TrainingOptions o, PrintWriter err) {
+    if (o.threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0, got " + o.threads);
+    }
+    if (o.threads > 0) {
+      torch.set_num_threads(o.threads);
+    }
+    return Backend.parse(o.backend).openWithFallback(o.threads, err::println);
+  }
+
+  /**
+   * Runs the loop and saves the model; {@code config} goes into run.json next to versions and
+   * machine facts. Nothing is written before this point, so bad input leaves no directory.
+   */
+  static RunDirectory execute(String task, TrainingOptions o, TrainingSettings settings,
+      UpdateKernel kernel, LlamaModel model, Objective forget, Objective retain, UpdateRule rule,
+      int padId, Map<String, Object> config, PrintWriter out) throws IOException {
+    RunDirectory run = RunDirectory.create(o.out, o.resume);
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("task", task);
+    info.put("config", config);
+    info.put("settings", settings);
+    info.put("backend", kernel.name());
+    info.put("threads", torch.get_num_threads());
+    info.put("world_size", 1);
+    info.put("effective_batch", settings.batchSize());
+    info.put("versions", Map.of("blur-native", VersionProvider.version(),
+        "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
+    info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
+    run.writeRunInfo(info);
+
+    Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, run.root());
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task)
+        .setInitialMax(settings.steps()).setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .setUpdateIntervalMillis(500).build()) {
+      trainer.run(o.resume, m -> {
+        bar.stepTo(m.step());
+        bar.setExtraMessage(summary(m));
+      });
+    }
+    run.saveModel(model);
+    out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl"));
+    return run;
+  }
+
+  private static String summary(StepMetrics m) {
+    String s = m.skipped() ? " skipped" : String.format(" f=%.4f", m.forgetLoss());
+    if (m.retainLoss() != null) {
+      s += String.format(" r=%.4f", m.retainLoss());
+    }
+    if (m.cos() != null) {
+      s += String.format(" cos=%+.2f", m.cos());
+    }
+    return s;
+  }
+}

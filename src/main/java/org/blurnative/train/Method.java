@@ -1,0 +1,71 @@
+package org.blurnative.train;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.blurnative.loss.GradientAscentLoss;
+import org.blurnative.loss.Loss;
+import org.blurnative.loss.NllLoss;
+import org.blurnative.loss.NpoLoss;
+import org.blurnative.loss.RmuForgetLoss;
+import org.blurnative.loss.RmuRetainLoss;
+import org.blurnative.loss.SimNpoLoss;
+import org.blurnative.update.BlurRule;
+import org.blurnative.update.NormalizedDifferenceRule;
+import org.blurnative.update.UpdateRule;
+import org.blurnative.update.WeightedSumRule;
+
+/**
+ * The unlearning methods users name, as the paper names them: a forget loss, a retain loss (none
+ * for GA) and the rule combining their gradients (DESIGN.md §1).
+ */
+public enum Method {
+  BLUR_NPO, BLUR_SIMNPO, BLUR_RMU, GA, GRADDIFF, NPO, SIMNPO, NGDIFF, RMU;
+
+  /** blur-npo, ga, …: what users type. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static Method parse(String name) {
+    for (Method m : values()) {
+      if (m.label().equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown method '" + name + "' (expected one of "
+        + Arrays.stream(values()).map(Method::label).collect(Collectors.joining(", ")) + ")");
+  }
+
+  /** RMU variants read forget and retain text; the others read QA pairs. */
+  public boolean usesText() {
+    return this == BLUR_RMU || this == RMU;
+  }
+
+  public Loss forgetLoss(MethodParameters p, int hiddenSize) {
+    return switch (this) {
+      case BLUR_NPO, NPO -> new NpoLoss(p.beta());
+      case BLUR_SIMNPO, SIMNPO -> new SimNpoLoss(p.beta(), p.delta());
+      case BLUR_RMU, RMU -> RmuForgetLoss.seeded(p.rmuLayer(), hiddenSize, p.rmuSteering(), p.seed());
+      case GA, GRADDIFF, NGDIFF -> new GradientAscentLoss();
+    };
+  }
+
+  /** null for GA, which has no retain term. */
+  public Loss retainLoss(MethodParameters p) {
+    return switch (this) {
+      case GA -> null;
+      case BLUR_RMU, RMU -> new RmuRetainLoss(p.rmuLayer());
+      default -> new NllLoss();
+    };
+  }
+
+  public UpdateRule rule(MethodParameters p) {
+    return switch (this) {
+      case BLUR_NPO, BLUR_SIMNPO, BLUR_RMU -> new BlurRule(p.gamma());
+      case GA -> WeightedSumRule.gradientAscent();
+      case GRADDIFF, NPO, SIMNPO, RMU -> new WeightedSumRule(p.lambda());
+      case NGDIFF -> new NormalizedDifferenceRule();
+    };
+  }
+}
