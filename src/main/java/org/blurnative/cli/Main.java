@@ -9,17 +9,48 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Bi-Level UnleaRning (BLUR) for LLaMA-family models over LibTorch.",
-    subcommands = {BenchCommand.class})
+    subcommands = {TrainCommand.class, FinetuneCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(run(args));
   }
 
-  /** The configured command line; tests run it in-process. */
+  /** Parses and runs {@code args}; the exit code. Tests call this in-process. */
+  public static int run(String... args) {
+    CommandLine cli = commandLine();
+    try {
+      applyConfigFile(cli, args);
+    } catch (IllegalArgumentException e) {
+      cli.getErr().println("blur-native: " + e.getMessage());
+      return UserErrorHandler.USER_ERROR;
+    }
+    return cli.execute(args);
+  }
+
+  /** The configured command line. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new UserErrorHandler());
     return cli;
+  }
+
+  /**
+   * `train --config FILE`: the file's values become the options' defaults, so flags win. Read
+   * before parsing, since defaults must be known when the command line is parsed.
+   */
+  private static void applyConfigFile(CommandLine cli, String[] args) {
+    if (args.length == 0 || !args[0].equals("train")) {
+      return;
+    }
+    for (int i = 1; i < args.length; i++) {
+      String path = args[i].startsWith("--config=") ? args[i].substring("--config=".length())
+          : args[i].equals("--config") && i + 1 < args.length ? args[i + 1] : null;
+      if (path != null) {
+        CommandLine train = cli.getSubcommands().get("train");
+        train.setDefaultValueProvider(ConfigFileDefaults.read(java.nio.file.Path.of(path), train.getCommandSpec()));
+        return;
+      }
+    }
   }
 }

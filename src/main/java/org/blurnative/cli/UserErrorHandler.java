@@ -1,20 +1,27 @@
 package org.blurnative.cli;
 
 import org.blurnative.kernel.KernelUnavailableException;
+import org.blurnative.train.TrainingAbortedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Turns the errors a user can cause (bad arguments, missing files, an unavailable backend) into
- * one line on stderr and exit code 2; anything else is a bug and keeps its stack trace.
+ * one line on stderr and exit code 2, a training run that had to stop into one line and exit code
+ * 3; anything else is a bug and keeps its stack trace.
  */
 final class UserErrorHandler implements IExecutionExceptionHandler {
   static final int USER_ERROR = 2;
+  static final int TRAINING_ABORTED = 3;
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed)
       throws Exception {
+    if (e instanceof TrainingAbortedException) {
+      cli.getErr().println("blur-native " + cli.getCommandName() + ": " + e.getMessage());
+      return TRAINING_ABORTED;
+    }
     if (e instanceof IllegalArgumentException
         || e instanceof KernelUnavailableException
         || e instanceof java.io.IOException) {

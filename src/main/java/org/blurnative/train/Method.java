@@ -51,6 +51,11 @@ public enum Method {
     };
   }
 
+  /** Every method but GA has a retain term. */
+  public boolean hasRetain() {
+    return this != GA;
+  }
+
   /** null for GA, which has no retain term. */
   public Loss retainLoss(MethodParameters p) {
     return switch (this) {

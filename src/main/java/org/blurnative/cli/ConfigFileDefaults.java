@@ -1,0 +1,75 @@
+package org.blurnative.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Options from a JSON config file ({@code --config FILE}): keys are option names without the
+ * dashes ({"lr": 1e-5, "method": "blur-npo"}); flags on the command line win over the file.
+ */
+final class ConfigFileDefaults implements IDefaultValueProvider {
+  private final Map<String, String> values;
+
+  private ConfigFileDefaults(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Reads {@code file} and checks every key against the command's options. */
+  static ConfigFileDefaults read(Path file, CommandSpec command) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--config " + file + ": no such file");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("--config " + file + ": not valid JSON (" + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ")");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--config " + file + ": cannot be read (" + e.getMessage() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("--config " + file + ": expected a JSON object of option names");
+    }
+    Map<String, String> values = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equals("config") || command.findOption("--" + e.getKey()) == null) {
+        throw new IllegalArgumentException("--config " + file + ": unknown option '" + e.getKey() + "'");
+      }
+      JsonNode v = e.getValue();
+      if (v.isArray()) {
+        StringBuilder joined = new StringBuilder();
+        v.forEach(x -> joined.append(joined.length() == 0 ? "" : ",").append(x.asText()));
+        values.put(e.getKey(), joined.toString());
+      } else if (v.isValueNode()) {
+        values.put(e.getKey(), v.asText());
+      } else {
+        throw new IllegalArgumentException("--config " + file + ": '" + e.getKey() + "' must be a value or a list");
+      }
+    }
+    return new ConfigFileDefaults(values);
+  }
+
+  @Override
+  public String defaultValue(ArgSpec arg) {
+    if (arg instanceof OptionSpec option) {
+      String value = values.get(option.longestName().replaceFirst("^--", ""));
+      if (value != null) {
+        return value;
+      }
+    }
+    return arg.defaultValue();
+  }
+}

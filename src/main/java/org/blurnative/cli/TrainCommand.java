@@ -1,0 +1,112 @@
+package org.blurnative.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.blurnative.data.ExampleEncoder;
+import org.blurnative.data.PromptFormat;
+import org.blurnative.kernel.UpdateKernel;
+import org.blurnative.loss.Loss;
+import org.blurnative.model.LlamaModel;
+import org.blurnative.tokenizer.Tokenizer;
+import org.blurnative.train.Method;
+import org.blurnative.train.MethodParameters;
+import org.blurnative.train.Objective;
+import org.blurnative.train.TrainingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Unlearns a forget set from a model while keeping a retain set, with BLUR or a baseline. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Unlearn --forget from --model while keeping --retain (BLUR or a baseline method).")
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON file of options (keys without dashes); flags win over it")
+  Path config;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the Hugging Face model to unlearn from")
+  Path model;
+
+  @Option(names = "--forget", required = true, split = ",", paramLabel = "FILE", description = "forget set (QA JSONL; text for RMU methods)")
+  List<Path> forget;
+
+  @Option(names = "--retain", split = ",", paramLabel = "FILE", description = "retain set (required except for ga)")
+  List<Path> retain;
+
+  @Option(names = "--method", defaultValue = "blur-npo", description = "blur-npo, blur-simnpo, blur-rmu, ga, graddiff, npo, simnpo, ngdiff, rmu (default: ${DEFAULT-VALUE})")
+  String method;
+
+  @Option(names = "--gamma", defaultValue = "1", description = "BLUR's γ (default: ${DEFAULT-VALUE})")
+  double gamma;
+
+  @Option(names = "--beta", defaultValue = "0.1", description = "NPO/SimNPO β (default: ${DEFAULT-VALUE})")
+  double beta;
+
+  @Option(names = "--delta", defaultValue = "0", description = "SimNPO δ (default: ${DEFAULT-VALUE})")
+  double delta;
+
+  @Option(names = "--lambda", defaultValue = "1", description = "retain weight of the weighted-sum baselines (default: ${DEFAULT-VALUE})")
+  double lambda;
+
+  @Option(names = "--rmu-layer", defaultValue = "-1", description = "RMU's layer, 0-based; -1: the middle layer (default: ${DEFAULT-VALUE})")
+  int rmuLayer;
+
+  @Option(names = "--rmu-steering", defaultValue = "6.5", description = "RMU's steering coefficient c (default: ${DEFAULT-VALUE})")
+  double rmuSteering;
+
+  @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose names match (e.g. RMU: 'layers\\.[5-7]\\.mlp')")
+  String trainable;
+
+  @Mixin
+  TrainingOptions options;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Method m = Method.parse(method);
+    if (m.hasRetain() && (retain == null || retain.isEmpty())) {
+      throw new IllegalArgumentException("--retain is required for method " + m.label());
+    }
+    try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+      if (trainable != null && llm.setTrainable(trainable).isEmpty()) {
+        throw new IllegalArgumentException("--trainable '" + trainable + "' matches no parameter");
+      }
+      int layers = llm.config().numHiddenLayers();
+      int layer = rmuLayer < 0 ? layers / 2 : rmuLayer;
+      if (m.usesText() && layer >= layers) {
+        throw new IllegalArgumentException("--rmu-layer " + rmuLayer + ": the model has " + layers + " layers");
+      }
+      MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed);
+      PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, true);
+
+      Objective forgetObjective = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),
+          ModelInputs.examples("--forget", forget, m.usesText(), encoder));
+      Loss retainLoss = m.retainLoss(p);
+      Objective retainObjective = retainLoss == null ? null
+          : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));
+      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()));
+      UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
+
+      Map<String, Object> resolved = new LinkedHashMap<>();
+      resolved.put("method", m.label());
+      resolved.put("parameters", p);
+      resolved.put("model", model.toString());
+      resolved.put("forget", forget.stream().map(Path::toString).toList());
+      resolved.put("retain", retain == null ? List.of() : retain.stream().map(Path::toString).toList());
+      resolved.put("config_file", config == null ? null : config.toString());
+      resolved.put("trainable", trainable);
+      resolved.put("prompt_format", format.name());
+      TrainingRun.execute("train " + m.label(), options, settings, kernel, llm, forgetObjective,
+          retainObjective, m.rule(p), tokenizer.padId(), resolved, spec.commandLine().getOut());
+    }
+    return 0;
+  }
+}
