@@ -18,7 +18,11 @@ public final class Main {
 
   /** Parses and runs {@code args}; the exit code. Tests call this in-process. */
   public static int run(String... args) {
-    CommandLine cli = commandLine();
+    return run(commandLine(), args);
+  }
+
+  /** As {@link #run(String...)} on a given command line (tests capture its streams). */
+  public static int run(CommandLine cli, String... args) {
     try {
       applyConfigFile(cli, args);
     } catch (IllegalArgumentException e) {
@@ -32,6 +36,8 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new UserErrorHandler());
+    cli.setParameterExceptionHandler(new UserErrorHandler.BadArguments());
+    cli.setOverwrittenOptionsAllowed(true);  // a flag given twice: the last one wins
     return cli;
   }
 

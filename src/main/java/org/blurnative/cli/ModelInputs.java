@@ -1,6 +1,9 @@
 package org.blurnative.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +17,23 @@ import org.blurnative.model.SafeTensors;
 /** Loading what a command trains on, with one-sentence errors that name the flag. */
 final class ModelInputs {
   private ModelInputs() {}
+
+  /** A .txt file, or JSON records with a "text" field (judged by the first record). */
+  private static boolean holdsText(Path file) {
+    if (file.getFileName().toString().endsWith(".txt")) {
+      return true;
+    }
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          return line.contains("\"text\"");
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
 
   /** A Hugging Face model directory, checked before anything heavy is read. */
   static LlamaModel loadModel(String flag, Path dir) throws IOException {
@@ -41,10 +61,10 @@ final class ModelInputs {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(flag + " " + file + ": no such file");
       }
-      if (!text) {
-        DatasetFiles.readQa(file).forEach(r -> out.add(encoder.qa(r)));
-      } else {
+      if (text && holdsText(file)) {
         DatasetFiles.readText(file, TextSplit.LINE_PER_DOCUMENT).forEach(r -> out.add(encoder.text(r.text())));
+      } else {  // QA pairs; a text objective (RMU) then sees the formatted question and answer
+        DatasetFiles.readQa(file).forEach(r -> out.add(encoder.qa(r)));
       }
     }
     if (out.isEmpty()) {

@@ -30,4 +30,15 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
     }
     throw e;
   }
+
+  /** A malformed command line: one line naming the problem and where help is, exit code 2. */
+  static final class BadArguments implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+      CommandLine cli = e.getCommandLine();
+      cli.getErr().println("blur-native " + cli.getCommandName() + ": " + e.getMessage()
+          + " (see '" + cli.getCommandSpec().qualifiedName() + " --help')");
+      return USER_ERROR;
+    }
+  }
 }

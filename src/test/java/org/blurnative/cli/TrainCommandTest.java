@@ -1,0 +1,132 @@
+package org.blurnative.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** `finetune` then `train` end to end on a tiny model, and every kind of bad input. */
+class TrainCommandTest {
+  @TempDir static Path shared;
+  static Path model;
+  static Path forget;
+  static Path retain;
+
+  @BeforeAll
+  static void tinyTargetModel() throws Exception {
+    forget = shared.resolve("forget.jsonl");
+    retain = shared.resolve("retain.jsonl");
+    Files.writeString(forget, qa(0, 6));
+    Files.writeString(retain, qa(10, 12));
+    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "32",
+        "--layers", "2", "--data", forget + "," + retain, "--out", shared.resolve("target").toString(),
+        "--max-steps", "4", "--batch", "6", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64");
+    assertEquals(0, r.exit(), r.err());
+    model = shared.resolve("target/model");
+  }
+
+  static String qa(int first, int n) {
+    StringBuilder s = new StringBuilder();
+    for (int i = first; i < first + n; i++) {
+      s.append("{\"question\": \"What is item ").append(i).append("?\", \"answer\": \"thing ").append(i).append("\"}\n");
+    }
+    return s.toString();
+  }
+
+  static CommandRunner.Result train(Path out, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--model", model.toString(),
+        "--forget", forget.toString(), "--retain", retain.toString(), "--out", out.toString(),
+        "--max-steps", "3", "--batch", "4", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64"));
+    args.addAll(List.of(extra));
+    return CommandRunner.run(args.toArray(String[]::new));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"blur-npo", "blur-simnpo", "blur-rmu", "ga", "graddiff", "npo", "simnpo", "ngdiff", "rmu"})
+  void everyMethodRunsAndWritesTheRunDirectory(String method, @TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    CommandRunner.Result r = train(out, "--method", method);
+    assertEquals(0, r.exit(), r.err());
+    for (String file : List.of("run.json", "metrics.jsonl", "model/config.json", "model/model.safetensors",
+        "model/tokenizer.json", "checkpoints/step-00000003/theta.safetensors")) {
+      assertTrue(Files.exists(out.resolve(file)), file);
+    }
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals(method, run.path("config").path("method").asText());
+    assertEquals("cpu", run.path("backend").asText());
+    assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void configFileGivesDefaultsAndFlagsWin(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("blur.json");
+    Files.writeString(config, "{\"method\": \"npo\", \"lambda\": 0.5, \"beta\": 0.2}");
+    Path out = dir.resolve("run");
+    CommandRunner.Result r = train(out, "--config", config.toString(), "--beta", "0.3");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals("npo", run.path("config").path("method").asText());
+    assertEquals(0.5, run.path("config").path("parameters").path("lambda").asDouble());
+    assertEquals(0.3, run.path("config").path("parameters").path("beta").asDouble());
+  }
+
+  @Test
+  void badInputIsOneLineExitTwoAndNoOutputDirectory(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("never");
+    Path empty = dir.resolve("empty.jsonl");
+    Files.writeString(empty, "");
+    Path weightless = dir.resolve("weightless");
+    Files.createDirectories(weightless);
+    Files.copy(model.resolve("config.json"), weightless.resolve("config.json"));
+    Path badConfig = dir.resolve("bad.json");
+    Files.writeString(badConfig, "{\"learning_rate\": 1}");
+    List<List<String>> cases = List.of(
+        List.of("--forget", dir.resolve("missing.jsonl").toString()),
+        List.of("--forget", empty.toString()),
+        List.of("--method", "sparkle"),
+        List.of("--lr", "-1e-5"),
+        List.of("--model", weightless.toString()),
+        List.of("--model", dir.resolve("nowhere").toString()),
+        List.of("--config", badConfig.toString()),
+        List.of("--backend", "tpu"),
+        List.of("--micro-batch", "9"));
+    for (List<String> bad : cases) {
+      CommandRunner.Result r = train(out, bad.toArray(String[]::new));
+      assertEquals(2, r.exit(), bad + ": " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), bad + ": " + r.err());
+      assertFalse(r.err().contains("Exception"), bad + ": " + r.err());
+      assertFalse(Files.exists(out), bad + " left " + out);
+    }
+  }
+
+  @Test
+  void anExistingRunIsNeverOverwritten(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("precious.txt"), "mine");
+    CommandRunner.Result r = train(out);
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("already exists"), r.err());
+    assertEquals("mine", Files.readString(out.resolve("precious.txt"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void resumeContinuesARun(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    assertEquals(0, train(out).exit());
+    CommandRunner.Result more = train(out, "--resume", "--max-steps", "5");
+    assertEquals(0, more.exit(), more.err());
+    assertEquals(5, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+  }
+}
