@@ -14,11 +14,11 @@ import org.bytedeco.pytorch.TensorOptional;
  * @param tokenLogProbs log π of each label token, 0 elsewhere, [B, T−1], float32 or wider
  * @param answerMask 1 at label positions, [B, T−1], the same dtype
  */
-record AnswerLogProbs(Tensor tokenLogProbs, Tensor answerMask) {
+public record AnswerLogProbs(Tensor tokenLogProbs, Tensor answerMask) {
   static final long IGNORE = -100;
   private static final long NO_REDUCTION = 0;  // at::Reduction::None
 
-  static AnswerLogProbs of(Tensor logits, Tensor labels) {
+  public static AnswerLogProbs of(Tensor logits, Tensor labels) {
     long b = logits.size(0), t = logits.size(1), v = logits.size(2);
     Tensor predicting = logits.slice(1, new LongOptional(0), new LongOptional(t - 1), 1);  // [B, T−1, V]
     Tensor targets = labels.slice(1, new LongOptional(1), new LongOptional(t), 1);  // [B, T−1]
@@ -31,17 +31,17 @@ record AnswerLogProbs(Tensor tokenLogProbs, Tensor answerMask) {
   }
 
   /** log π(y_b|x_b) = Σ_t log π(y_t | x, y_<t), [B]. */
-  Tensor perSample() {
+  public Tensor perSample() {
     return tokenLogProbs.sum(1);
   }
 
   /** |y_b|, [B]. */
-  Tensor lengths() {
+  public Tensor lengths() {
     return answerMask.sum(1);
   }
 
   /** Σ over every answer token of the micro-batch, 0-dim. */
-  Tensor total() {
+  public Tensor total() {
     return tokenLogProbs.sum();
   }
 }
