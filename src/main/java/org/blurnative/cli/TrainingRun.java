@@ -8,6 +8,9 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.blurnative.kernel.Backend;
+import org.blurnative.kernel.ComputeThreads;
+import org.blurnative.kernel.jni.BlurNative;
+import org.bytedeco.openblas.global.openblas_full;
 import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.train.Objective;
@@ -27,13 +30,9 @@ final class TrainingRun {
 
   /** Opens the backend; `cpu` falls back to `torch` with a warning if libblur cannot load. */
   static UpdateKernel kernel(TrainingOptions o, PrintWriter err) {
-    if (o.threads < 0) {
-      throw new IllegalArgumentException("--threads must be >= 0, got " + o.threads);
-    }
-    if (o.threads > 0) {
-      torch.set_num_threads(o.threads);
-    }
-    return Backend.parse(o.backend).openWithFallback(o.threads, err::println);
+    Backend backend = Backend.parse(o.backend);
+    ComputeThreads.configure(o.threads);
+    return backend.openWithFallback(o.threads, err::println);
   }
 
   /**
@@ -49,7 +48,8 @@ final class TrainingRun {
     info.put("config", config);
     info.put("settings", settings);
     info.put("backend", kernel.name());
-    info.put("threads", torch.get_num_threads());
+    info.put("threads", Map.of("openblas", openblas_full.openblas_get_num_threads(),
+        "libtorch_intra_op", torch.get_num_threads(), "libblur", BlurNative.blur_get_num_threads()));
     info.put("world_size", 1);
     info.put("effective_batch", settings.batchSize());
     info.put("versions", Map.of("blur-native", VersionProvider.version(),

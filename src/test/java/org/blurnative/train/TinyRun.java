@@ -6,6 +6,7 @@ import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.PromptFormat;
 import org.blurnative.data.QaRecord;
 import org.blurnative.data.TokenizedExample;
+import org.blurnative.kernel.ComputeThreads;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.model.SmallModels;
@@ -16,6 +17,10 @@ final class TinyRun {
   static final ByteTokenizer TOKENIZER = new ByteTokenizer();
   static final ExampleEncoder ENCODER = new ExampleEncoder(TOKENIZER, PromptFormat.PLAIN, true);
   static final String[] COLOURS = {"teal", "amber", "ochre", "cobalt", "violet", "scarlet", "olive"};
+
+  static {
+    ComputeThreads.configure(0);
+  }
 
   private TinyRun() {}
 

@@ -1,0 +1,28 @@
+package org.blurnative.kernel;
+
+import org.blurnative.kernel.jni.BlurNative;
+import org.bytedeco.openblas.global.openblas_full;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * How LibTorch's CPU work is spread over threads. LibTorch runs matrix products in OpenBLAS's own
+ * thread pool and elementwise ops in an OpenMP pool; when both have more than one thread, each
+ * pool's idle workers spin while the other pool works, and on this 2-core machine a tiny LLaMA's
+ * forward+backward took 400 ms instead of 17 ms (measured: OpenBLAS 2 / OpenMP 2 threads 400 ms,
+ * 1 / 2: 26 ms, 2 / 1: 17 ms). So the matrix products get the cores and LibTorch's elementwise
+ * ops run on one thread; our fused kernels (memory-bound, between the passes) use them all.
+ */
+public final class ComputeThreads {
+  private ComputeThreads() {}
+
+  /** {@code threads} = 0: every core. */
+  public static void configure(int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    }
+    int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    openblas_full.openblas_set_num_threads(cores);
+    torch.set_num_threads(1);
+    BlurNative.blur_set_num_threads(threads);
+  }
+}
