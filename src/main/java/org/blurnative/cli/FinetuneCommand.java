@@ -65,6 +65,9 @@ public final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (options.out == null) {
+      throw new IllegalArgumentException("--out is required");
+    }
     // everything is loaded and checked before the run directory exists
     Tokenizer tokenizer;
     LlamaModel model;

@@ -23,16 +23,17 @@ import picocli.CommandLine.Spec;
 
 /** Unlearns a forget set from a model while keeping a retain set, with BLUR or a baseline. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Unlearn --forget from --model while keeping --retain (BLUR or a baseline method).")
+    description = {"Unlearn --forget from --model while keeping --retain (BLUR or a baseline method).",
+        "With no arguments: the bundled mini benchmark end to end (target model, BLUR-NPO, outputs in ./blur-native-runs)."})
 public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON file of options (keys without dashes); flags win over it")
   Path config;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the Hugging Face model to unlearn from")
+  @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face model to unlearn from")
   Path model;
 
-  @Option(names = "--forget", required = true, split = ",", paramLabel = "FILE", description = "forget set (QA JSONL; text for RMU methods)")
+  @Option(names = "--forget", split = ",", paramLabel = "FILE", description = "forget set (QA JSONL; text for RMU methods)")
   List<Path> forget;
 
   @Option(names = "--retain", split = ",", paramLabel = "FILE", description = "retain set (required except for ga)")
@@ -65,11 +66,23 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions options;
 
+  private static void requireGiven(String flag, Object value) {
+    if (value == null) {
+      throw new IllegalArgumentException(flag + " is required (or give no arguments at all for the bundled demo)");
+    }
+  }
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (model == null && forget == null && retain == null && options.out == null) {
+      return new DemoJob(spec.commandLine().getParent()).run();
+    }
+    requireGiven("--model", model);
+    requireGiven("--forget", forget);
+    requireGiven("--out", options.out);
     Method m = Method.parse(method);
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The options `train` and `finetune` share: the loop, the optimizer, the outputs. */
 final class TrainingOptions {
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (new or empty, or the run to --resume)")
+  @Option(names = "--out", paramLabel = "DIR", description = "run directory (new or empty, or the run to --resume)")
   Path out;
 
   @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint")

@@ -1,0 +1,116 @@
+package org.blurnative.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.blurnative.data.mini.MiniBenchmark;
+import picocli.CommandLine;
+
+/**
+ * `train` with no arguments: the bundled mini benchmark end to end, through the same commands a
+ * user would type. Builds the target model (forget + retain + real-world sets) and the retain
+ * model (everything but forget) once, caching them by their exact arguments, then unlearns the
+ * forget set from the target with BLUR-NPO and evaluates all three.
+ */
+final class DemoJob {
+  static final Path HOME = Path.of("blur-native-runs");
+
+  /** Small enough to train on 2 CPU cores in minutes, large enough to memorise the facts. */
+  private static final List<String> MODEL = List.of("--from-scratch", "--hidden", "128",
+      "--layers", "4", "--heads", "4", "--epochs", "30", "--batch", "32", "--micro-batch", "1",
+      "--lr", "2e-3", "--schedule", "linear", "--warmup", "20", "--max-length", "192", "--seed", "17");
+  /** The paper's TOFU recipe (β = 0.1, γ = 1, 10 epochs), with a rate a tiny model moves at. */
+  private static final List<String> UNLEARN = List.of("--method", "blur-npo", "--gamma", "1",
+      "--beta", "0.1", "--epochs", "10", "--batch", "8", "--micro-batch", "2", "--lr", "1e-4",
+      "--max-length", "192", "--seed", "17");
+
+  private final CommandLine cli;
+
+  /** {@code cli}: where output goes; every step runs on a fresh command line with its streams. */
+  DemoJob(CommandLine cli) {
+    this.cli = cli;
+  }
+
+  int run() throws IOException {
+    PrintWriter out = cli.getOut();
+    MiniBenchmark mini = MiniBenchmark.extract(HOME.resolve("mini-data"));
+    String realWorld = mini.realAuthors() + "," + mini.worldFacts();
+    out.println("demo: the bundled mini benchmark in " + mini.dir());
+
+    Path target = cachedModel("target", mini.forget10() + "," + mini.retain90() + "," + realWorld);
+    Path retain = cachedModel("retain", mini.retain90() + "," + realWorld);
+    if (target == null || retain == null) {
+      return UserErrorHandler.USER_ERROR;
+    }
+
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path run = HOME.resolve("blur-npo-" + stamp);
+    List<String> train = new ArrayList<>(List.of("train", "--model", target.toString(),
+        "--forget", mini.forget10().toString(), "--retain", mini.retain90().toString(),
+        "--out", run.toString()));
+    train.addAll(UNLEARN);
+    int exit = step("unlearning the forget set with BLUR-NPO", train);
+    if (exit != 0) {
+      return exit;
+    }
+    out.println("demo: outputs in " + run.toAbsolutePath()
+        + " (run.json, metrics.jsonl, model/, checkpoints/)");
+    return 0;
+  }
+
+  /** model/ under a cache directory named by the hash of its finetune arguments; built if absent. */
+  private Path cachedModel(String role, String data) throws IOException {
+    List<String> args = new ArrayList<>(List.of("finetune", "--data", data));
+    args.addAll(MODEL);
+    Path dir = HOME.resolve("cache").resolve(role + "-" + digest(args));
+    Path model = dir.resolve("model");
+    if (Files.isRegularFile(model.resolve("model.safetensors"))) {
+      cli.getOut().println("demo: " + role + " model (cached) " + model);
+      return model;
+    }
+    args.addAll(List.of("--out", dir.toString(), "--checkpoint-every", "100"));
+    if (Files.isDirectory(dir.resolve("checkpoints"))) {
+      args.add("--resume");  // an earlier demo was stopped while building this model
+    } else if (Files.exists(dir)) {
+      deleteTree(dir);  // stopped before its first checkpoint: nothing worth keeping
+    }
+    int exit = step("training the " + role + " model (once; cached in " + dir + ")", args);
+    return exit == 0 ? model : null;
+  }
+
+  private int step(String what, List<String> args) {
+    cli.getOut().println("demo: " + what);
+    cli.getOut().println("      blur-native " + String.join(" ", args));
+    CommandLine fresh = Main.commandLine();
+    fresh.setOut(cli.getOut());
+    fresh.setErr(cli.getErr());
+    return Main.run(fresh, args.toArray(String[]::new));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static String digest(List<String> args) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] hash = sha.digest(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
