@@ -34,10 +34,6 @@ public final class RougeTokenizer {
     return new RougeTokenizer(null);
   }
 
-  public boolean stems() {
-    return stemmer != null;
-  }
-
   public List<String> tokenize(String text) {
     String cleaned = NON_ALPHANUMERIC.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");
     List<String> tokens = new ArrayList<>();
