@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Bi-Level UnleaRning (BLUR) for LLaMA-family models over LibTorch.",
-    subcommands = {TrainCommand.class, FinetuneCommand.class, BenchCommand.class})
+    subcommands = {TrainCommand.class, FinetuneCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

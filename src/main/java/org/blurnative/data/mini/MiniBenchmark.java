@@ -65,6 +65,11 @@ public final class MiniBenchmark {
    * The shipped files in {@code dir}, created if need be; a file that is missing or differs from
    * the shipped one is (over)written, so the directory is a cache of the jar's copy.
    */
+  /** The benchmark's files in {@code dir} as they are (e.g. a user's edited copy). */
+  public static MiniBenchmark at(Path dir) {
+    return new MiniBenchmark(dir);
+  }
+
   public static MiniBenchmark extract(Path dir) {
     createDirectories(dir);
     for (Split split : Split.values()) {

@@ -1,0 +1,132 @@
+package org.blurnative.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.blurnative.data.DatasetFiles;
+import org.blurnative.data.ExampleEncoder;
+import org.blurnative.data.PromptFormat;
+import org.blurnative.data.QaRecord;
+import org.blurnative.data.mini.MiniBenchmark;
+import org.blurnative.eval.TofuEvaluator;
+import org.blurnative.eval.TofuEvaluator.Scored;
+import org.blurnative.eval.TofuReportFiles;
+import org.blurnative.eval.tofu.TofuReport;
+import org.blurnative.eval.tofu.TofuSample;
+import org.blurnative.eval.tofu.TofuSplit;
+import org.blurnative.kernel.ComputeThreads;
+import org.blurnative.model.LlamaModel;
+import org.blurnative.tokenizer.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** TOFU-style evaluation of a model on the mini benchmark or on TOFU's own files. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = "Evaluate --model: per-sample values, summary.json and report.md (TOFU metrics).")
+public final class EvalCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the Hugging Face model to evaluate")
+  Path model;
+
+  @Option(names = "--benchmark", defaultValue = "mini", description = "mini or tofu (default: ${DEFAULT-VALUE}); muse and wmdp are not implemented yet")
+  String benchmark;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "the benchmark's files (default for mini: the bundled ones)")
+  Path data;
+
+  @Option(names = "--forget-split", defaultValue = "forget10", description = "tofu: forget01, forget05 or forget10 (default: ${DEFAULT-VALUE})")
+  String forgetSplit;
+
+  @Option(names = "--retain-model", paramLabel = "DIR", description = "the model trained without the forget set: enables forget quality")
+  Path retainModel;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where eval files go (default: eval/ next to the model directory)")
+  Path out;
+
+  @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3 or auto (default: ${DEFAULT-VALUE})")
+  String promptFormat;
+
+  @Option(names = "--max-length", defaultValue = "256", description = "tokens per question+answer (default: ${DEFAULT-VALUE})")
+  int maxLength;
+
+  @Option(names = "--max-new-tokens", defaultValue = "48", description = "greedy answer length (default: ${DEFAULT-VALUE})")
+  int maxNewTokens;
+
+  @Option(names = "--batch", defaultValue = "32", description = "sequences per forward pass (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--threads", defaultValue = "0", description = "CPU threads, 0 for all cores (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<TofuSplit, List<QaRecord>> splits = splits();
+    ComputeThreads.configure(threads);
+    List<TofuSample> retainForget = List.of();
+    if (retainModel != null) {
+      retainForget = evaluate(retainModel, "--retain-model", Map.of(TofuSplit.FORGET, splits.get(TofuSplit.FORGET)))
+          .get(TofuSplit.FORGET).stream().map(Scored::sample).toList();
+    }
+    Map<TofuSplit, List<Scored>> scored = evaluate(model, "--model", splits);
+    Map<TofuSplit, List<TofuSample>> samples = new EnumMap<>(TofuSplit.class);
+    scored.forEach((split, list) -> samples.put(split, list.stream().map(Scored::sample).toList()));
+    TofuReport report = TofuReport.of(samples, retainForget);
+    Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
+    TofuReportFiles.write(dir, model.toString(), scored, report);
+    spec.commandLine().getOut().print(TofuReportFiles.table(List.of(model.toString()), List.of(report)));
+    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md");
+    return 0;
+  }
+
+  private Map<TofuSplit, List<Scored>> evaluate(Path dir, String flag, Map<TofuSplit, List<QaRecord>> splits)
+      throws Exception {
+    try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
+      PromptFormat format = PromptFormat.resolve(promptFormat, tokenizer.config());
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, false);
+      return new TofuEvaluator(llm, tokenizer, encoder, maxLength, batch, maxNewTokens).evaluate(splits);
+    }
+  }
+
+  /** The four TOFU splits of the chosen benchmark, read and checked before any model loads. */
+  private Map<TofuSplit, List<QaRecord>> splits() {
+    Map<TofuSplit, Path> files = new EnumMap<>(TofuSplit.class);
+    switch (benchmark) {
+      case "mini" -> {
+        MiniBenchmark mini = data == null ? MiniBenchmark.extract(DemoJob.HOME.resolve("mini-data"))
+            : MiniBenchmark.at(data);
+        files.put(TofuSplit.FORGET, mini.forget10());
+        files.put(TofuSplit.RETAIN, mini.retainPerturbed());
+        files.put(TofuSplit.REAL_AUTHORS, mini.realAuthors());
+        files.put(TofuSplit.WORLD_FACTS, mini.worldFacts());
+      }
+      case "tofu" -> {
+        if (data == null) {
+          throw new IllegalArgumentException("--benchmark tofu needs --data DIR with TOFU's *_perturbed.json files");
+        }
+        files.put(TofuSplit.FORGET, data.resolve(forgetSplit + "_perturbed.json"));
+        files.put(TofuSplit.RETAIN, data.resolve("retain_perturbed.json"));
+        files.put(TofuSplit.REAL_AUTHORS, data.resolve("real_authors_perturbed.json"));
+        files.put(TofuSplit.WORLD_FACTS, data.resolve("world_facts_perturbed.json"));
+      }
+      case "muse", "wmdp" -> throw new IllegalArgumentException("--benchmark " + benchmark
+          + ": its metrics exist (eval.muse, eval.wmdp) but the model-side evaluation is not built yet");
+      default -> throw new IllegalArgumentException("--benchmark must be mini, tofu, muse or wmdp, got '" + benchmark + "'");
+    }
+    Map<TofuSplit, List<QaRecord>> splits = new EnumMap<>(TofuSplit.class);
+    files.forEach((split, file) -> {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("--data: " + file + " does not exist");
+      }
+      splits.put(split, DatasetFiles.readQa(file, true));
+    });
+    return splits;
+  }
+}

@@ -1,0 +1,96 @@
+package org.blurnative.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.blurnative.eval.TofuEvaluator.Scored;
+import org.blurnative.eval.tofu.TofuReport;
+import org.blurnative.eval.tofu.TofuSplit;
+import org.blurnative.eval.tofu.TofuSplitScores;
+import org.blurnative.io.AtomicFiles;
+
+/** eval/per_sample.json, eval/summary.json and eval/report.md of one model (DESIGN.md §5). */
+public final class TofuReportFiles {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TofuReportFiles() {}
+
+  public static void write(Path dir, String modelName, Map<TofuSplit, List<Scored>> samples, TofuReport report)
+      throws IOException {
+    AtomicFiles.write(dir.resolve("per_sample.json"), JSON.writeValueAsBytes(perSample(samples)));
+    AtomicFiles.write(dir.resolve("summary.json"), JSON.writeValueAsBytes(summary(modelName, report)));
+    AtomicFiles.write(dir.resolve("report.md"), markdown(modelName, report).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Map<String, Object> summary(String modelName, TofuReport report) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("model", modelName);
+    Map<String, Object> splits = new LinkedHashMap<>();
+    report.splits().forEach((split, scores) -> splits.put(key(split), Map.of(
+        "prob", scores.probability(), "rougeL_recall", scores.rougeLRecall(), "truth_ratio", scores.truthRatio())));
+    s.put("per_split", splits);
+    s.put("model_utility", report.modelUtility());
+    report.forgetQuality().ifPresent(ks -> {
+      s.put("forget_quality", ks.pValue());
+      s.put("forget_quality_ks_statistic", ks.statistic());
+      s.put("forget_quality_exact", ks.exact());
+    });
+    return s;
+  }
+
+  private static Map<String, Object> perSample(Map<TofuSplit, List<Scored>> samples) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    samples.forEach((split, list) -> {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Scored s : list) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("question", s.record().question());
+        row.put("answer", s.record().answer());
+        row.put("generated", s.generated());
+        row.put("answer_mean_nll", s.sample().answerMeanNll());
+        row.put("paraphrased_mean_nll", s.sample().paraphrasedMeanNll());
+        row.put("perturbed_mean_nlls", s.sample().perturbedMeanNlls());
+        row.put("rougeL_recall", s.sample().rougeLRecall());
+        row.put("truth_ratio", s.sample().truthRatio());
+        rows.add(row);
+      }
+      out.put(key(split), rows);
+    });
+    return out;
+  }
+
+  /** One row per model in the paper's Table 2 layout. */
+  public static String table(List<String> names, List<TofuReport> reports) {
+    StringBuilder md = new StringBuilder(
+        "| model | forget quality | forget truth ratio | forget ROUGE-L | model utility |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < names.size(); i++) {
+      TofuReport r = reports.get(i);
+      TofuSplitScores forget = r.splits().get(TofuSplit.FORGET);
+      md.append(String.format("| %s | %s | %s | %s | %.4f |%n", names.get(i),
+          r.forgetQuality().map(ks -> String.format("%.3e", ks.pValue())).orElse("–"),
+          forget == null ? "–" : String.format("%.4f", forget.truthRatio()),
+          forget == null ? "–" : String.format("%.4f", forget.rougeLRecall()),
+          r.modelUtility()));
+    }
+    return md.toString();
+  }
+
+  private static String markdown(String modelName, TofuReport report) {
+    StringBuilder md = new StringBuilder("# TOFU evaluation of " + modelName + "\n\n");
+    md.append(table(List.of(modelName), List.of(report))).append('\n');
+    md.append("| split | probability | ROUGE-L recall | truth ratio |\n|---|---|---|---|\n");
+    report.splits().forEach((split, s) -> md.append(String.format("| %s | %.4f | %.4f | %.4f |%n",
+        key(split), s.probability(), s.rougeLRecall(), s.truthRatio())));
+    return md.toString();
+  }
+
+  private static String key(TofuSplit split) {
+    return split.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
