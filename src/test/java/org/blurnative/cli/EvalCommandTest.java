@@ -1,0 +1,80 @@
+package org.blurnative.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.blurnative.data.mini.MiniBenchmark;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `eval` on the bundled mini benchmark with a tiny model. */
+class EvalCommandTest {
+  @TempDir static Path dir;
+  static Path model;
+  static MiniBenchmark mini;
+
+  @BeforeAll
+  static void tinyModel() {
+    mini = MiniBenchmark.extract(dir.resolve("mini"));
+    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "32",
+        "--layers", "1", "--data", mini.forget10().toString(), "--out", dir.resolve("run").toString(),
+        "--max-steps", "3", "--batch", "8", "--micro-batch", "1", "--lr", "1e-3", "--max-length", "192");
+    assertEquals(0, r.exit(), r.err());
+    model = dir.resolve("run/model");
+  }
+
+  @Test
+  void writesSummaryPerSampleAndReport() throws Exception {
+    Path out = dir.resolve("eval-a");
+    CommandRunner.Result r = CommandRunner.run("eval", "--model", model.toString(),
+        "--retain-model", model.toString(), "--data", mini.dir().toString(), "--out", out.toString(),
+        "--max-new-tokens", "8");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    // the model against itself: identical truth ratios, KS statistic 0, p-value 1
+    assertEquals(1.0, summary.path("forget_quality").asDouble());
+    assertEquals(0.0, summary.path("forget_quality_ks_statistic").asDouble());
+    // model utility: the harmonic mean of the 9 numbers (0 as soon as one of them is 0)
+    double inverseSum = 0;
+    boolean anyZero = false;
+    for (String split : new String[] {"retain", "real_authors", "world_facts"}) {
+      for (String metric : new String[] {"prob", "rougeL_recall", "truth_ratio"}) {
+        double v = summary.path("per_split").path(split).path(metric).asDouble();
+        anyZero |= v == 0;
+        inverseSum += 1 / v;
+      }
+    }
+    assertEquals(anyZero ? 0 : 9 / inverseSum, summary.path("model_utility").asDouble(), 1e-12);
+    for (String split : new String[] {"forget", "retain", "real_authors", "world_facts"}) {
+      double tr = summary.path("per_split").path(split).path("truth_ratio").asDouble();
+      assertTrue(tr >= 0 && tr <= 1, split + " truth ratio " + tr);
+    }
+    JsonNode perSample = new ObjectMapper().readTree(out.resolve("per_sample.json").toFile());
+    assertEquals(20, perSample.path("forget").size());
+    assertEquals(5, perSample.path("forget").get(0).path("perturbed_mean_nlls").size());
+    assertTrue(r.out().contains("| model | forget quality |"), r.out());
+
+    // evaluation is deterministic
+    Path again = dir.resolve("eval-b");
+    assertEquals(0, CommandRunner.run("eval", "--model", model.toString(), "--data", mini.dir().toString(),
+        "--out", again.toString(), "--max-new-tokens", "8").exit());
+    JsonNode second = new ObjectMapper().readTree(again.resolve("summary.json").toFile());
+    assertEquals(summary.path("model_utility"), second.path("model_utility"));
+  }
+
+  @Test
+  void unsupportedOrIncompleteBenchmarksAreOneLineErrors() {
+    CommandRunner.Result muse = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse");
+    assertEquals(2, muse.exit());
+    assertTrue(muse.err().contains("not built yet"), muse.err());
+    CommandRunner.Result tofu = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "tofu");
+    assertEquals(2, tofu.exit());
+    assertEquals(1, tofu.err().strip().lines().count(), tofu.err());
+    CommandRunner.Result missing = CommandRunner.run("eval", "--model", dir.resolve("nope").toString());
+    assertEquals(2, missing.exit());
+  }
+}
