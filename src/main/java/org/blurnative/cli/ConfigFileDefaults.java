@@ -3,6 +3,7 @@ package org.blurnative.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Options from a JSON config file ({@code --config FILE}): keys are option names without the
- * dashes ({"lr": 1e-5, "method": "blur-npo"}); flags on the command line win over the file.
+ * Options from a JSON or YAML config file ({@code --config FILE}, YAML for .yaml/.yml): keys are
+ * option names without the dashes ({"lr": 1e-5, "method": "blur-npo"}); flags on the command
+ * line win over the file.
  */
 final class ConfigFileDefaults implements IDefaultValueProvider {
   private final Map<String, String> values;
@@ -32,15 +34,17 @@ final class ConfigFileDefaults implements IDefaultValueProvider {
     }
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(file.toFile());
+      String name = file.getFileName().toString();
+      boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
+      root = (yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper()).readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("--config " + file + ": not valid JSON (" + e.getOriginalMessage()
+      throw new IllegalArgumentException("--config " + file + ": not valid JSON/YAML (" + e.getOriginalMessage()
           + " at line " + e.getLocation().getLineNr() + ")");
     } catch (IOException e) {
       throw new IllegalArgumentException("--config " + file + ": cannot be read (" + e.getMessage() + ")");
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("--config " + file + ": expected a JSON object of option names");
+      throw new IllegalArgumentException("--config " + file + ": expected a mapping of option names to values");
     }
     Map<String, String> values = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         "With no arguments: the bundled mini benchmark end to end (target model, BLUR-NPO, outputs in ./blur-native-runs)."})
 public final class TrainCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "JSON file of options (keys without dashes); flags win over it")
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of options (keys without dashes); flags win over it")
   Path config;
 
   @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face model to unlearn from")

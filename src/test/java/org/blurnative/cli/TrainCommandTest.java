@@ -82,6 +82,18 @@ class TrainCommandTest {
   }
 
   @Test
+  void yamlConfigFileWorksToo(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("blur.yaml");
+    Files.writeString(config, "method: graddiff\nlambda: 2.5\n");
+    Path out = dir.resolve("run");
+    CommandRunner.Result r = train(out, "--config", config.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals("graddiff", run.path("config").path("method").asText());
+    assertEquals(2.5, run.path("config").path("parameters").path("lambda").asDouble());
+  }
+
+  @Test
   void badInputIsOneLineExitTwoAndNoOutputDirectory(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("never");
     Path empty = dir.resolve("empty.jsonl");
