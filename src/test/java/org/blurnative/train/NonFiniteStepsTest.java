@@ -1,0 +1,55 @@
+package org.blurnative.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.blurnative.kernel.Backend;
+import org.blurnative.loss.NllLoss;
+import org.blurnative.loss.NpoLoss;
+import org.blurnative.model.LlamaModel;
+import org.blurnative.update.BlurRule;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Non-finite gradients skip the step, change nothing, and stop the run after --max-skips. */
+class NonFiniteStepsTest {
+
+  @Test
+  void poisonedGradientsAreSkippedThenTheRunStops(@TempDir Path run) throws Exception {
+    try (LlamaModel model = TinyRun.model(32, 2, 9)) {
+      Tensor norm = model.parameters().get("model.norm.weight");
+      try (NoGradGuard g = new NoGradGuard()) {
+        norm.fill_(new org.bytedeco.pytorch.Scalar(Float.NaN));  // every logit, so every gradient, is NaN
+      }
+      Tensor watched = model.parameters().get("model.layers.0.mlp.down_proj.weight");
+      float[] before = values(watched);
+      Trainer trainer = new Trainer(model, Backend.CPU.open(0),
+          new Objective("forget", new NpoLoss(0.1), TinyRun.examples(TinyRun.records(0, 4))),
+          new Objective("retain", new NllLoss(), TinyRun.examples(TinyRun.records(10, 4))),
+          new BlurRule(1.0), TinyRun.settings(4, 1, 10, 1e-3, 0), TinyRun.TOKENIZER.padId(), run);
+      List<StepMetrics> seen = new ArrayList<>();
+      TrainingAbortedException e = assertThrows(TrainingAbortedException.class, () -> trainer.run(false, seen::add));
+      // TinyRun.settings allows 3 skips in a row: the 4th non-finite step stops the run
+      assertEquals("step 4: non-finite gradients in 4 steps in a row (more than --max-skips 3);"
+          + " lower the learning rate or check the data", e.getMessage());
+      assertEquals(3, seen.size());
+      assertTrue(seen.stream().allMatch(StepMetrics::skipped));
+      assertArrayEquals(before, values(watched), "a skipped step must not touch θ");
+    }
+  }
+
+  static float[] values(Tensor t) {
+    Tensor c = t.contiguous();
+    float[] out = new float[(int) c.numel()];
+    new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
+    return out;
+  }
+}
