@@ -9,7 +9,12 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.blurnative.io.AtomicFiles;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.blurnative.data.mini.MiniBenchmark;
@@ -19,7 +24,8 @@ import picocli.CommandLine;
  * `train` with no arguments: the bundled mini benchmark end to end, through the same commands a
  * user would type. Builds the target model (forget + retain + real-world sets) and the retain
  * model (everything but forget) once, caching them by their exact arguments, then unlearns the
- * forget set from the target with BLUR-NPO and evaluates all three.
+ * forget set from the target with BLUR-NPO and evaluates all three (report.md: the paper's
+ * Table 2 columns).
  */
 final class DemoJob {
   static final Path HOME = Path.of("blur-native-runs");
@@ -27,7 +33,8 @@ final class DemoJob {
   /** Small enough to train on 2 CPU cores in minutes, large enough to memorise the facts. */
   private static final List<String> MODEL = List.of("--from-scratch", "--hidden", "128",
       "--layers", "4", "--heads", "4", "--epochs", "30", "--batch", "32", "--micro-batch", "1",
-      "--lr", "2e-3", "--schedule", "linear", "--warmup", "20", "--max-length", "192", "--seed", "17");
+      "--lr", "3e-3", "--clip", "1", "--schedule", "linear", "--warmup", "20", "--max-length", "192",
+      "--seed", "17");
   /** The paper's TOFU recipe (β = 0.1, γ = 1, 10 epochs), with a rate a tiny model moves at. */
   private static final List<String> UNLEARN = List.of("--method", "blur-npo", "--gamma", "1",
       "--beta", "0.1", "--epochs", "10", "--batch", "8", "--micro-batch", "2", "--lr", "1e-4",
@@ -62,9 +69,45 @@ final class DemoJob {
     if (exit != 0) {
       return exit;
     }
+    Map<String, Path> evaluated = new LinkedHashMap<>();
+    evaluated.put("Original (target)", target);
+    evaluated.put("Retain", retain);
+    evaluated.put("BLUR-NPO", run.resolve("model"));
+    List<JsonNode> summaries = new ArrayList<>();
+    for (Map.Entry<String, Path> e : evaluated.entrySet()) {
+      Path evalDir = run.resolve("eval-" + e.getKey().replaceAll("[^A-Za-z]+", "-").toLowerCase(java.util.Locale.ROOT));
+      exit = step("evaluating " + e.getKey(), List.of("eval", "--model", e.getValue().toString(),
+          "--retain-model", retain.toString(), "--data", mini.dir().toString(), "--out", evalDir.toString()));
+      if (exit != 0) {
+        return exit;
+      }
+      summaries.add(new ObjectMapper().readTree(evalDir.resolve("summary.json").toFile()));
+    }
+    String table = comparison(new ArrayList<>(evaluated.keySet()), summaries);
+    AtomicFiles.write(run.resolve("report.md"), ("# BLUR-NPO on the bundled mini benchmark\n\n"
+        + "Forget quality: KS p-value of the forget-set truth ratios against the retain model"
+        + " (higher is better); model utility: TOFU's harmonic mean of 9 numbers.\n\n" + table)
+        .getBytes(StandardCharsets.UTF_8));
+    out.println();
+    out.print(table);
+    out.println();
     out.println("demo: outputs in " + run.toAbsolutePath()
-        + " (run.json, metrics.jsonl, model/, checkpoints/)");
+        + " (report.md, run.json, metrics.jsonl, model/, eval-*/, checkpoints/)");
     return 0;
+  }
+
+  /** The paper's Table 2 columns, one row per model. */
+  static String comparison(List<String> names, List<JsonNode> summaries) {
+    StringBuilder md = new StringBuilder(
+        "| model | forget quality | forget truth ratio | forget ROUGE-L | model utility |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < names.size(); i++) {
+      JsonNode s = summaries.get(i);
+      JsonNode forget = s.path("per_split").path("forget");
+      md.append(String.format("| %s | %.3e | %.4f | %.4f | %.4f |%n", names.get(i),
+          s.path("forget_quality").asDouble(), forget.path("truth_ratio").asDouble(),
+          forget.path("rougeL_recall").asDouble(), s.path("model_utility").asDouble()));
+    }
+    return md.toString();
   }
 
   /** model/ under a cache directory named by the hash of its finetune arguments; built if absent. */
