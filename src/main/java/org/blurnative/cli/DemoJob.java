@@ -37,7 +37,7 @@ final class DemoJob {
       "--seed", "17");
   /** The paper's TOFU recipe (β = 0.1, γ = 1, 10 epochs), with a rate a tiny model moves at. */
   private static final List<String> UNLEARN = List.of("--method", "blur-npo", "--gamma", "1",
-      "--beta", "0.1", "--epochs", "10", "--batch", "8", "--micro-batch", "2", "--lr", "1e-4",
+      "--beta", "0.1", "--epochs", "10", "--batch", "8", "--micro-batch", "2", "--lr", "3e-5",
       "--max-length", "192", "--seed", "17");
 
   private final CommandLine cli;
