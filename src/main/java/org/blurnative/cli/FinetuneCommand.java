@@ -12,6 +12,7 @@ import org.blurnative.data.TokenizedExample;
 import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.model.LlamaModel;
+import org.blurnative.model.ModelConfig;
 import org.blurnative.model.SmallModels;
 import org.blurnative.tokenizer.ByteTokenizer;
 import org.blurnative.tokenizer.Tokenizer;
@@ -40,6 +41,9 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--from-scratch", description = "start from a small random byte-level model (see --hidden, --layers, --heads)")
     boolean fromScratch;
+
+    @Option(names = "--from-config", paramLabel = "CONFIG.json", description = "start from random weights for this Hugging Face config.json; its directory's tokenizer, or byte-level when vocab_size is 260")
+    Path fromConfig;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -63,6 +67,13 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  private static ModelConfig readConfig(Path file) throws java.io.IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--from-config " + file + ": no such file");
+    }
+    return ModelConfig.read(file);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (options.out == null) {
@@ -71,11 +82,20 @@ public final class FinetuneCommand implements Callable<Integer> {
     // everything is loaded and checked before the run directory exists
     Tokenizer tokenizer;
     LlamaModel model;
-    if (start.fromScratch) {
-      tokenizer = new ByteTokenizer();
-      model = LlamaModel.random(SmallModels.byteLevel(hidden, layers, heads, options.maxLength), options.seed);
-      Path tokenizerDir = Files.createTempDirectory("blur-tokenizer");
-      ((ByteTokenizer) tokenizer).save(tokenizerDir);
+    if (start.fromScratch || start.fromConfig != null) {
+      ModelConfig config = start.fromScratch
+          ? SmallModels.byteLevel(hidden, layers, heads, options.maxLength) : readConfig(start.fromConfig);
+      Path tokenizerDir = start.fromConfig == null ? null : start.fromConfig.toAbsolutePath().getParent();
+      if (tokenizerDir == null || !Files.isRegularFile(tokenizerDir.resolve(ByteTokenizer.TOKENIZER_JSON))) {
+        if (config.vocabSize() != ByteTokenizer.VOCAB_SIZE) {
+          throw new IllegalArgumentException("--from-config " + start.fromConfig + ": no tokenizer.json beside it, and vocab_size "
+              + config.vocabSize() + " is not the byte-level tokenizer's " + ByteTokenizer.VOCAB_SIZE);
+        }
+        tokenizerDir = Files.createTempDirectory("blur-tokenizer");
+        new ByteTokenizer().save(tokenizerDir);
+      }
+      tokenizer = Tokenizer.load(tokenizerDir);
+      model = LlamaModel.random(config, options.seed);
       model.useTokenizerFrom(tokenizerDir);
     } else {
       model = ModelInputs.loadModel("--model", start.model);
@@ -89,7 +109,8 @@ public final class FinetuneCommand implements Callable<Integer> {
       UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
 
       Map<String, Object> config = new LinkedHashMap<>();
-      config.put("model", start.fromScratch ? "from scratch: " + model.config() : start.model.toString());
+      config.put("model", start.model != null ? start.model.toString()
+          : "random init: " + (start.fromConfig != null ? start.fromConfig.toString() : "byte-level small model"));
       config.put("data", data.stream().map(Path::toString).toList());
       config.put("examples", examples.size());
       config.put("prompt_format", format.name());

@@ -37,7 +37,7 @@ public final class ByteTokenizer implements Tokenizer {
   public static final int PAD_ID = FIRST_BYTE_ID + 256;
   public static final int VOCAB_SIZE = PAD_ID + 1;
 
-  static final String TOKENIZER_JSON = "tokenizer.json";
+  public static final String TOKENIZER_JSON = "tokenizer.json";
   /** Any tokenizer.json this large is somebody else's (ours is about 10 KB). */
   private static final long MAX_OWN_FILE_BYTES = 64 * 1024;
 

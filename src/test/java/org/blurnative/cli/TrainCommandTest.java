@@ -82,6 +82,20 @@ class TrainCommandTest {
   }
 
   @Test
+  void finetuneFromAHuggingFaceConfigJson(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("config.json");
+    Files.copy(model.resolve("config.json"), config);  // byte-level vocabulary, no tokenizer beside it
+    Path out = dir.resolve("run");
+    CommandRunner.Result r = CommandRunner.run("finetune", "--from-config", config.toString(),
+        "--data", forget.toString(), "--out", out.toString(), "--max-steps", "2", "--batch", "4",
+        "--micro-batch", "1", "--lr", "1e-3", "--max-length", "64");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(Files.exists(out.resolve("model/tokenizer.json")));
+    JsonNode written = new ObjectMapper().readTree(out.resolve("model/config.json").toFile());
+    assertEquals(new ObjectMapper().readTree(config.toFile()).path("hidden_size"), written.path("hidden_size"));
+  }
+
+  @Test
   void yamlConfigFileWorksToo(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("blur.yaml");
     Files.writeString(config, "method: graddiff\nlambda: 2.5\n");
