@@ -7,6 +7,7 @@ import java.util.Map;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.blurnative.eval.AlignmentPlot;
 import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.ComputeThreads;
 import org.blurnative.kernel.jni.BlurNative;
@@ -67,6 +68,9 @@ final class TrainingRun {
       });
     }
     run.saveModel(model);
+    if (retain != null) {  // the paper's alignment figures need both gradients
+      AlignmentPlot.write(run.root().resolve("metrics.jsonl"), run.root().resolve("plots/alignment.png"), task);
+    }
     out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl"));
     return run;
   }

@@ -64,6 +64,10 @@ class TrainCommandTest {
     }
     JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
     assertEquals(method, run.path("config").path("method").asText());
+    if (!method.equals("ga")) {  // GA has no retain gradient, so no alignment to plot
+      java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(out.resolve("plots/alignment.png").toFile());
+      assertTrue(plot.getWidth() == 900 && plot.getHeight() == 500);
+    }
     assertEquals("cpu", run.path("backend").asText());
     assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
   }
