@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.blurnative.eval.TradeoffPlot;
 import org.blurnative.io.AtomicFiles;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,15 +85,23 @@ final class DemoJob {
       summaries.add(new ObjectMapper().readTree(evalDir.resolve("summary.json").toFile()));
     }
     String table = comparison(new ArrayList<>(evaluated.keySet()), summaries);
+    List<TradeoffPlot.Point> points = new ArrayList<>();
+    List<String> names = new ArrayList<>(evaluated.keySet());
+    for (int i = 0; i < names.size(); i++) {
+      points.add(new TradeoffPlot.Point(names.get(i), summaries.get(i).path("model_utility").asDouble(),
+          summaries.get(i).path("forget_quality").asDouble()));
+    }
+    TradeoffPlot.write(points, run.resolve("plots/tradeoff.png"), "mini benchmark: forget vs retain");
     AtomicFiles.write(run.resolve("report.md"), ("# BLUR-NPO on the bundled mini benchmark\n\n"
         + "Forget quality: KS p-value of the forget-set truth ratios against the retain model"
-        + " (higher is better); model utility: TOFU's harmonic mean of 9 numbers.\n\n" + table)
+        + " (higher is better); model utility: TOFU's harmonic mean of 9 numbers.\n\n" + table
+        + "\n![trade-off](plots/tradeoff.png)\n\n![alignment](plots/alignment.png)\n")
         .getBytes(StandardCharsets.UTF_8));
     out.println();
     out.print(table);
     out.println();
     out.println("demo: outputs in " + run.toAbsolutePath()
-        + " (report.md, run.json, metrics.jsonl, model/, eval-*/, checkpoints/)");
+        + " (report.md, plots/, run.json, metrics.jsonl, model/, eval-*/, checkpoints/)");
     return 0;
   }
 
