@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.blurnative.eval.TradeoffPlot;
+import org.blurnative.eval.Comparison;
 import org.blurnative.io.AtomicFiles;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,7 +76,8 @@ final class DemoJob {
     evaluated.put("BLUR-NPO", run.resolve("model"));
     List<JsonNode> summaries = new ArrayList<>();
     for (Map.Entry<String, Path> e : evaluated.entrySet()) {
-      Path evalDir = run.resolve("eval-" + e.getKey().replaceAll("[^A-Za-z]+", "-").toLowerCase(java.util.Locale.ROOT));
+      Path evalDir = run.resolve("eval-" + e.getKey().replaceAll("[^A-Za-z]+", "-")
+          .replaceAll("-$", "").toLowerCase(java.util.Locale.ROOT));
       exit = step("evaluating " + e.getKey(), List.of("eval", "--model", e.getValue().toString(),
           "--retain-model", retain.toString(), "--data", mini.dir().toString(), "--out", evalDir.toString()));
       if (exit != 0) {
@@ -84,14 +85,9 @@ final class DemoJob {
       }
       summaries.add(new ObjectMapper().readTree(evalDir.resolve("summary.json").toFile()));
     }
-    String table = comparison(new ArrayList<>(evaluated.keySet()), summaries);
-    List<TradeoffPlot.Point> points = new ArrayList<>();
-    List<String> names = new ArrayList<>(evaluated.keySet());
-    for (int i = 0; i < names.size(); i++) {
-      points.add(new TradeoffPlot.Point(names.get(i), summaries.get(i).path("model_utility").asDouble(),
-          summaries.get(i).path("forget_quality").asDouble()));
-    }
-    TradeoffPlot.write(points, run.resolve("plots/tradeoff.png"), "mini benchmark: forget vs retain");
+    Comparison comparison = new Comparison(new ArrayList<>(evaluated.keySet()), summaries);
+    String table = comparison.markdown();
+    comparison.plot(run.resolve("plots/tradeoff.png"), "mini benchmark: forget vs retain");
     AtomicFiles.write(run.resolve("report.md"), ("# BLUR-NPO on the bundled mini benchmark\n\n"
         + "Forget quality: KS p-value of the forget-set truth ratios against the retain model"
         + " (higher is better); model utility: TOFU's harmonic mean of 9 numbers.\n\n" + table
@@ -103,20 +99,6 @@ final class DemoJob {
     out.println("demo: outputs in " + run.toAbsolutePath()
         + " (report.md, plots/, run.json, metrics.jsonl, model/, eval-*/, checkpoints/)");
     return 0;
-  }
-
-  /** The paper's Table 2 columns, one row per model. */
-  static String comparison(List<String> names, List<JsonNode> summaries) {
-    StringBuilder md = new StringBuilder(
-        "| model | forget quality | forget truth ratio | forget ROUGE-L | model utility |\n|---|---|---|---|---|\n");
-    for (int i = 0; i < names.size(); i++) {
-      JsonNode s = summaries.get(i);
-      JsonNode forget = s.path("per_split").path("forget");
-      md.append(String.format("| %s | %.3e | %.4f | %.4f | %.4f |%n", names.get(i),
-          s.path("forget_quality").asDouble(), forget.path("truth_ratio").asDouble(),
-          forget.path("rougeL_recall").asDouble(), s.path("model_utility").asDouble()));
-    }
-    return md.toString();
   }
 
   /** model/ under a cache directory named by the hash of its finetune arguments; built if absent. */

@@ -11,6 +11,7 @@ import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.PromptFormat;
 import org.blurnative.data.QaRecord;
 import org.blurnative.data.mini.MiniBenchmark;
+import org.blurnative.eval.Comparison;
 import org.blurnative.eval.TofuEvaluator;
 import org.blurnative.eval.TofuEvaluator.Scored;
 import org.blurnative.eval.TofuReportFiles;
@@ -30,8 +31,14 @@ import picocli.CommandLine.Spec;
     description = "Evaluate --model: per-sample values, summary.json and report.md (TOFU metrics).")
 public final class EvalCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the Hugging Face model to evaluate")
+  @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face model to evaluate")
   Path model;
+
+  @Option(names = "--compare", split = ",", paramLabel = "EVALDIR", description = "instead of evaluating: put these eval directories' summaries side by side (Table 2 layout)")
+  List<Path> compare;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "with --compare: also write the forget-vs-utility trade-off plot")
+  Path plot;
 
   @Option(names = "--benchmark", defaultValue = "mini", description = "mini or tofu (default: ${DEFAULT-VALUE}); muse and wmdp are not implemented yet")
   String benchmark;
@@ -68,6 +75,17 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (compare != null) {
+      Comparison comparison = Comparison.of(compare);
+      spec.commandLine().getOut().print(comparison.markdown());
+      if (plot != null) {
+        comparison.plot(plot, "forget quality vs model utility");
+      }
+      return 0;
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("--model is required (or --compare EVALDIR,...)");
+    }
     Map<TofuSplit, List<QaRecord>> splits = splits();
     ComputeThreads.configure(threads);
     List<TofuSample> retainForget = List.of();
@@ -81,7 +99,7 @@ public final class EvalCommand implements Callable<Integer> {
     TofuReport report = TofuReport.of(samples, retainForget);
     Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
     TofuReportFiles.write(dir, model.toString(), scored, report);
-    spec.commandLine().getOut().print(TofuReportFiles.table(List.of(model.toString()), List.of(report)));
+    spec.commandLine().getOut().print(TofuReportFiles.table(model.toString(), report));
     spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md");
     return 0;
   }

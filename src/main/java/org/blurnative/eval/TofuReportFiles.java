@@ -12,7 +12,6 @@ import java.util.Map;
 import org.blurnative.eval.TofuEvaluator.Scored;
 import org.blurnative.eval.tofu.TofuReport;
 import org.blurnative.eval.tofu.TofuSplit;
-import org.blurnative.eval.tofu.TofuSplitScores;
 import org.blurnative.io.AtomicFiles;
 
 /** eval/per_sample.json, eval/summary.json and eval/report.md of one model (DESIGN.md §5). */
@@ -65,25 +64,14 @@ public final class TofuReportFiles {
     return out;
   }
 
-  /** One row per model in the paper's Table 2 layout. */
-  public static String table(List<String> names, List<TofuReport> reports) {
-    StringBuilder md = new StringBuilder(
-        "| model | forget quality | forget truth ratio | forget ROUGE-L | model utility |\n|---|---|---|---|---|\n");
-    for (int i = 0; i < names.size(); i++) {
-      TofuReport r = reports.get(i);
-      TofuSplitScores forget = r.splits().get(TofuSplit.FORGET);
-      md.append(String.format("| %s | %s | %s | %s | %.4f |%n", names.get(i),
-          r.forgetQuality().map(ks -> String.format("%.3e", ks.pValue())).orElse("–"),
-          forget == null ? "–" : String.format("%.4f", forget.truthRatio()),
-          forget == null ? "–" : String.format("%.4f", forget.rougeLRecall()),
-          r.modelUtility()));
-    }
-    return md.toString();
+  /** The one-row Table 2 of this model, as `eval` prints it. */
+  public static String table(String modelName, TofuReport report) {
+    return new Comparison(List.of(modelName), List.of(JSON.valueToTree(summary(modelName, report)))).markdown();
   }
 
   private static String markdown(String modelName, TofuReport report) {
     StringBuilder md = new StringBuilder("# TOFU evaluation of " + modelName + "\n\n");
-    md.append(table(List.of(modelName), List.of(report))).append('\n');
+    md.append(table(modelName, report)).append('\n');
     md.append("| split | probability | ROUGE-L recall | truth ratio |\n|---|---|---|---|\n");
     report.splits().forEach((split, s) -> md.append(String.format("| %s | %.4f | %.4f | %.4f |%n",
         key(split), s.probability(), s.rougeLRecall(), s.truthRatio())));

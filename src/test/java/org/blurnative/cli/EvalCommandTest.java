@@ -67,6 +67,23 @@ class EvalCommandTest {
   }
 
   @Test
+  void compareLaysSummariesSideBySideWithAPlot() throws Exception {
+    Path a = dir.resolve("cmp-a"), b = dir.resolve("cmp-b");
+    for (Path out : new Path[] {a, b}) {
+      assertEquals(0, CommandRunner.run("eval", "--model", model.toString(), "--retain-model", model.toString(),
+          "--data", mini.dir().toString(), "--out", out.toString(), "--max-new-tokens", "4").exit());
+    }
+    Path png = dir.resolve("tradeoff.png");
+    CommandRunner.Result r = CommandRunner.run("eval", "--compare", a + "," + b, "--plot", png.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(4, r.out().strip().lines().count(), r.out());  // header, rule, two rows
+    assertTrue(r.out().contains("| cmp-a | 1.000e+00 |"), r.out());
+    assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() > 0);
+    CommandRunner.Result missing = CommandRunner.run("eval", "--compare", dir.toString());
+    assertEquals(2, missing.exit());
+  }
+
+  @Test
   void unsupportedOrIncompleteBenchmarksAreOneLineErrors() {
     CommandRunner.Result muse = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse");
     assertEquals(2, muse.exit());

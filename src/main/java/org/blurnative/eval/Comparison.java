@@ -1,0 +1,54 @@
+package org.blurnative.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several models' summary.json side by side: the paper's Table 2 columns as Markdown, and the
+ * trade-off plot.
+ */
+public record Comparison(List<String> names, List<JsonNode> summaries) {
+
+  /** Reads DIR/summary.json (an eval directory) for each directory; names are the directories'. */
+  public static Comparison of(List<Path> evalDirs) throws IOException {
+    List<String> names = new ArrayList<>();
+    List<JsonNode> summaries = new ArrayList<>();
+    for (Path dir : evalDirs) {
+      Path summary = dir.resolve("summary.json");
+      if (!Files.isRegularFile(summary)) {
+        throw new IllegalArgumentException("--compare " + dir + " has no summary.json (an eval output directory)");
+      }
+      names.add(dir.getFileName().toString());
+      summaries.add(new ObjectMapper().readTree(summary.toFile()));
+    }
+    return new Comparison(names, summaries);
+  }
+
+  public String markdown() {
+    StringBuilder md = new StringBuilder(
+        "| model | forget quality | forget truth ratio | forget ROUGE-L | model utility |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < names.size(); i++) {
+      JsonNode s = summaries.get(i);
+      JsonNode forget = s.path("per_split").path("forget");
+      md.append(String.format("| %s | %s | %.4f | %.4f | %.4f |%n", names.get(i),
+          s.has("forget_quality") ? String.format("%.3e", s.path("forget_quality").asDouble()) : "–",
+          forget.path("truth_ratio").asDouble(), forget.path("rougeL_recall").asDouble(),
+          s.path("model_utility").asDouble()));
+    }
+    return md.toString();
+  }
+
+  public void plot(Path png, String title) throws IOException {
+    List<TradeoffPlot.Point> points = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      points.add(new TradeoffPlot.Point(names.get(i), summaries.get(i).path("model_utility").asDouble(),
+          summaries.get(i).path("forget_quality").asDouble()));
+    }
+    TradeoffPlot.write(points, png, title);
+  }
+}
