@@ -78,6 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (compare != null) {
       Comparison comparison = Comparison.of(compare);
       spec.commandLine().getOut().print(comparison.markdown());
+      spec.commandLine().getOut().flush();  // print does not flush, and main exits right after
       if (plot != null) {
         comparison.plot(plot, "forget quality vs model utility");
       }
