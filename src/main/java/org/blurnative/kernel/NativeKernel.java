@@ -72,53 +72,75 @@ final class NativeKernel implements UpdateKernel {
     return new FlatBuffer[] {gf, gr};
   }
 
-  private final class Sgd implements FlatOptimizer {
-    private final Tensor theta;
-    private final OptimizerSettings.Sgd settings;
-    private long steps;
+  /** What both fused optimizers share: θ, the step count, the checks, the state file. */
+  private abstract class Stepper implements FlatOptimizer {
+    final Tensor theta;
+    long steps;
 
-    Sgd(Tensor theta, OptimizerSettings.Sgd settings) {
+    Stepper(Tensor theta) {
       this.theta = theta;
-      this.settings = settings;
     }
 
     @Override
-    public void step(Tensor gradForget, Tensor gradRetain, double cf, double cr, double lr) {
+    public final void step(Tensor gradForget, Tensor gradRetain, double cf, double cr, double lr) {
       FlatBuffer t = FlatBuffer.float32("θ", theta, calls.onGpu());
       FlatBuffer[] g = gradientsFor(t, gradForget, gradRetain);
-      check(calls.sgd(t.address(), g[0].address(), g[1].address(), t.length(), g[0].dtype(), cf, cr,
-          (float) lr, (float) settings.weightDecay()));
+      check(apply(t, g[0], g[1], cf, cr, lr));
       steps++;
     }
 
+    /** One native update; returns its status. */
+    abstract int apply(FlatBuffer theta, FlatBuffer gf, FlatBuffer gr, double cf, double cr, double lr);
+
+    /** The state tensors by name (none for SGD). */
+    abstract Map<String, Tensor> state();
+
     @Override
-    public long steps() {
+    public final long steps() {
       return steps;
     }
 
     @Override
-    public void save(Path file) {
-      OptimizerArchive.save(file, steps, Map.of());
+    public final void save(Path file) {
+      OptimizerArchive.save(file, steps, state());
     }
 
     @Override
-    public void load(Path file) {
-      steps = OptimizerArchive.load(file, Map.of());
+    public final void load(Path file) {
+      steps = OptimizerArchive.load(file, state());
+    }
+  }
+
+  private final class Sgd extends Stepper {
+    private final float weightDecay;
+
+    Sgd(Tensor theta, OptimizerSettings.Sgd settings) {
+      super(theta);
+      this.weightDecay = (float) settings.weightDecay();
+    }
+
+    @Override
+    int apply(FlatBuffer t, FlatBuffer gf, FlatBuffer gr, double cf, double cr, double lr) {
+      return calls.sgd(t.address(), gf.address(), gr.address(), t.length(), gf.dtype(), cf, cr,
+          (float) lr, weightDecay);
+    }
+
+    @Override
+    Map<String, Tensor> state() {
+      return Map.of();
     }
 
     @Override
     public void close() {}
   }
 
-  private final class AdamW implements FlatOptimizer {
-    private final Tensor theta;
+  private final class AdamW extends Stepper {
     private final Tensor m;  // first moment, float32, like θ
     private final Tensor v;  // second moment
     private final AdamWHyper hyper = new AdamWHyper();
-    private long steps;
 
     AdamW(Tensor theta, OptimizerSettings.AdamW settings) {
-      this.theta = theta;
+      super(theta);
       this.m = zeros_like(theta);
       this.v = zeros_like(theta);
       hyper.beta1((float) settings.beta1()).beta2((float) settings.beta2())
@@ -126,29 +148,16 @@ final class NativeKernel implements UpdateKernel {
     }
 
     @Override
-    public void step(Tensor gradForget, Tensor gradRetain, double cf, double cr, double lr) {
-      FlatBuffer t = FlatBuffer.float32("θ", theta, calls.onGpu());
-      FlatBuffer[] g = gradientsFor(t, gradForget, gradRetain);
+    int apply(FlatBuffer t, FlatBuffer gf, FlatBuffer gr, double cf, double cr, double lr) {
       hyper.lr((float) lr).step(steps + 1);
-      check(calls.adamw(t.address(), FlatBuffer.float32("m", m, calls.onGpu()).address(),
-          FlatBuffer.float32("v", v, calls.onGpu()).address(),
-          g[0].address(), g[1].address(), t.length(), g[0].dtype(), cf, cr, hyper));
-      steps++;
+      return calls.adamw(t.address(), FlatBuffer.float32("m", m, calls.onGpu()).address(),
+          FlatBuffer.float32("v", v, calls.onGpu()).address(), gf.address(), gr.address(),
+          t.length(), gf.dtype(), cf, cr, hyper);
     }
 
     @Override
-    public long steps() {
-      return steps;
-    }
-
-    @Override
-    public void save(Path file) {
-      OptimizerArchive.save(file, steps, Map.of("m", m, "v", v));
-    }
-
-    @Override
-    public void load(Path file) {
-      steps = OptimizerArchive.load(file, Map.of("m", m, "v", v));
+    Map<String, Tensor> state() {
+      return Map.of("m", m, "v", v);
     }
 
     @Override
