@@ -11,7 +11,14 @@ import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.PromptFormat;
 import org.blurnative.data.QaRecord;
 import org.blurnative.data.mini.MiniBenchmark;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import org.blurnative.data.ChoiceRecord;
+import org.blurnative.eval.AnswerLikelihood;
 import org.blurnative.eval.Comparison;
+import org.blurnative.eval.MultipleChoiceEvaluator;
+import org.blurnative.eval.wmdp.MultipleChoice;
+import org.blurnative.io.AtomicFiles;
 import org.blurnative.eval.TofuEvaluator;
 import org.blurnative.eval.TofuEvaluator.Scored;
 import org.blurnative.eval.TofuReportFiles;
@@ -40,7 +47,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "with --compare: also write the forget-vs-utility trade-off plot")
   Path plot;
 
-  @Option(names = "--benchmark", defaultValue = "mini", description = "mini or tofu (default: ${DEFAULT-VALUE}); muse and wmdp are not implemented yet")
+  @Option(names = "--benchmark", defaultValue = "mini", description = "mini, tofu or wmdp (multiple choice) (default: ${DEFAULT-VALUE}); muse is not implemented yet")
   String benchmark;
 
   @Option(names = "--data", paramLabel = "DIR", description = "the benchmark's files (default for mini: the bundled ones)")
@@ -87,6 +94,9 @@ public final class EvalCommand implements Callable<Integer> {
     if (model == null) {
       throw new IllegalArgumentException("--model is required (or --compare EVALDIR,...)");
     }
+    if (benchmark.equals("wmdp")) {
+      return multipleChoice();
+    }
     Map<TofuSplit, List<QaRecord>> splits = splits();
     ComputeThreads.configure(threads);
     List<TofuSample> retainForget = List.of();
@@ -114,6 +124,49 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
+  /** WMDP/MMLU: zero-shot accuracy on each multiple-choice file (--data FILE, or a directory of them). */
+  private int multipleChoice() throws Exception {
+    if (data == null) {
+      throw new IllegalArgumentException("--benchmark wmdp needs --data FILE or DIR of {question, choices, answer} records");
+    }
+    List<Path> files;
+    if (Files.isDirectory(data)) {
+      try (var list = Files.list(data)) {
+        files = list.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".jsonl")).sorted().toList();
+      }
+    } else if (Files.isRegularFile(data)) {
+      files = List.of(data);
+    } else {
+      throw new IllegalArgumentException("--data " + data + " does not exist");
+    }
+    Map<String, List<ChoiceRecord>> sets = new LinkedHashMap<>();
+    for (Path f : files) {
+      sets.put(f.getFileName().toString(), DatasetFiles.readMultipleChoice(f));
+    }
+    if (sets.isEmpty()) {
+      throw new IllegalArgumentException("--data " + data + " holds no .json or .jsonl files");
+    }
+    ComputeThreads.configure(threads);
+    Map<String, Object> accuracy = new LinkedHashMap<>();
+    StringBuilder table = new StringBuilder("| set | accuracy | correct / total |\n|---|---|---|\n");
+    try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false);
+      MultipleChoiceEvaluator mc = new MultipleChoiceEvaluator(
+          new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch), encoder);
+      for (Map.Entry<String, List<ChoiceRecord>> e : sets.entrySet()) {
+        MultipleChoice.Accuracy a = mc.accuracy(e.getValue());
+        accuracy.put(e.getKey(), Map.of("accuracy", a.value(), "correct", a.correct(), "total", a.total()));
+        table.append(String.format("| %s | %.4f | %d / %d |%n", e.getKey(), a.value(), a.correct(), a.total()));
+      }
+    }
+    Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
+    AtomicFiles.write(dir.resolve("summary.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsBytes(Map.of("model", model.toString(), "multiple_choice", accuracy)));
+    spec.commandLine().getOut().print(table);
+    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json"));
+    return 0;
+  }
+
   /** The four TOFU splits of the chosen benchmark, read and checked before any model loads. */
   private Map<TofuSplit, List<QaRecord>> splits() {
     Map<TofuSplit, Path> files = new EnumMap<>(TofuSplit.class);
@@ -135,8 +188,8 @@ public final class EvalCommand implements Callable<Integer> {
         files.put(TofuSplit.REAL_AUTHORS, data.resolve("real_authors_perturbed.json"));
         files.put(TofuSplit.WORLD_FACTS, data.resolve("world_facts_perturbed.json"));
       }
-      case "muse", "wmdp" -> throw new IllegalArgumentException("--benchmark " + benchmark
-          + ": its metrics exist (eval.muse, eval.wmdp) but the model-side evaluation is not built yet");
+      case "muse" -> throw new IllegalArgumentException("--benchmark muse: its metrics exist (eval.muse)"
+          + " but the model-side evaluation is not built yet");
       default -> throw new IllegalArgumentException("--benchmark must be mini, tofu, muse or wmdp, got '" + benchmark + "'");
     }
     Map<TofuSplit, List<QaRecord>> splits = new EnumMap<>(TofuSplit.class);

@@ -6,7 +6,6 @@ import org.blurnative.data.Batch;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
 import org.blurnative.data.ExampleEncoder;
-import org.blurnative.data.TokenBatch;
 import org.blurnative.data.TokenizedExample;
 import org.blurnative.loss.AnswerLogProbs;
 import org.blurnative.model.LlamaModel;
@@ -17,8 +16,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The mean negative log-likelihood of each answer given its question (TOFU's per-sample loss),
- * in batches, without gradients: P(a|q) = exp(−mean NLL) (DESIGN.md §6).
+ * log π(answer | prompt) of many examples, in batches, without gradients: TOFU's per-sample mean
+ * NLL (P(a|q) = exp(−mean NLL), DESIGN.md §6) and multiple-choice log-likelihoods.
  */
 public final class AnswerLikelihood {
   private final LlamaModel model;
@@ -38,22 +37,40 @@ public final class AnswerLikelihood {
     if (questions.size() != answers.size()) {
       throw new IllegalArgumentException("questions and answers differ in number");
     }
-    double[] out = new double[questions.size()];
-    for (int start = 0; start < out.length; start += batchSize) {
-      int end = Math.min(out.length, start + batchSize);
-      List<TokenizedExample> examples = new ArrayList<>();
-      for (int i = start; i < end; i++) {
-        examples.add(encoder.qa(questions.get(i), answers.get(i)));
-      }
-      TokenBatch batch = collator.collate(examples);
+    List<TokenizedExample> examples = new ArrayList<>();
+    for (int i = 0; i < questions.size(); i++) {
+      examples.add(encoder.qa(questions.get(i), answers.get(i)));
+    }
+    double[][] sums = logProbSums(examples);
+    double[] out = new double[examples.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = -sums[0][i] / Math.max(1, sums[1][i]);
+    }
+    return out;
+  }
+
+  /** Σ log π over each example's answer tokens, in input order. */
+  public double[] logLikelihoods(List<TokenizedExample> examples) {
+    return logProbSums(examples)[0];
+  }
+
+  /** [0]: Σ log π of each example's answer tokens; [1]: the number of those tokens. */
+  private double[][] logProbSums(List<TokenizedExample> examples) {
+    double[][] out = new double[2][examples.size()];
+    for (int start = 0; start < examples.size(); start += batchSize) {
+      int end = Math.min(examples.size(), start + batchSize);
       try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
-          Batch b = Batch.of(batch)) {
+          Batch b = Batch.of(collator.collate(examples.subList(start, end)))) {
         AnswerLogProbs lp = AnswerLogProbs.of(model.forward(b.inputIds(), b.attentionMask()), b.labels());
-        Tensor mean = lp.perSample().neg().div(lp.lengths().clamp_min(new org.bytedeco.pytorch.Scalar(1.0)))
-            .to(ScalarType.Double).contiguous();
-        new DoublePointer(mean.data_ptr()).capacity(end - start).get(out, start, end - start);
+        copy(lp.perSample(), out[0], start, end);
+        copy(lp.lengths(), out[1], start, end);
       }
     }
     return out;
+  }
+
+  private static void copy(Tensor values, double[] into, int start, int end) {
+    Tensor d = values.to(ScalarType.Double).contiguous();
+    new DoublePointer(d.data_ptr()).capacity(end - start).get(into, start, end - start);
   }
 }

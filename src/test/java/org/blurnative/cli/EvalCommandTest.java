@@ -84,6 +84,26 @@ class EvalCommandTest {
   }
 
   @Test
+  void multipleChoiceAccuracyPerFile() throws Exception {
+    Path bio = dir.resolve("mc/bio.jsonl");
+    java.nio.file.Files.createDirectories(bio.getParent());
+    java.nio.file.Files.writeString(bio, """
+        {"question": "Q1?", "choices": ["a", "b", "c", "d"], "answer": 0}
+        {"question": "Q2?", "choices": ["a", "b", "c", "d"], "answer": 3}
+        {"question": "Q3?", "choices": ["a", "b", "c", "d"], "answer": "B"}
+        """);
+    Path out = dir.resolve("eval-mc");
+    CommandRunner.Result r = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "wmdp",
+        "--data", bio.getParent().toString(), "--out", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode bioScore = new ObjectMapper().readTree(out.resolve("summary.json").toFile())
+        .path("multiple_choice").path("bio.jsonl");
+    assertEquals(3, bioScore.path("total").asInt());
+    assertEquals(bioScore.path("correct").asInt() / 3.0, bioScore.path("accuracy").asDouble(), 1e-12);
+    assertTrue(r.out().contains("| bio.jsonl |"), r.out());
+  }
+
+  @Test
   void unsupportedOrIncompleteBenchmarksAreOneLineErrors() {
     CommandRunner.Result muse = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse");
     assertEquals(2, muse.exit());
