@@ -13,30 +13,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** (e) Loading checks names and shapes and says which tensor is wrong; saving round-trips. */
+@ExtendWith(NativeScopePerTest.class)
 class CheckpointTest {
   @TempDir
   Path dir;
 
-  PointerScope scope;
-
-  @BeforeEach
-  void openScope() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void closeScope() {
-    scope.close();
-  }
 
   static Map<String, Tensor> weights(ModelConfig c) {
     return TinyCheckpoints.tensors(c, TinyCheckpoints.randomWeights(c, 3));

@@ -16,28 +16,17 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * (d) Gradients accumulated into flat-buffer views, and parameters living in one flat θ, against
  * an identical model trained the ordinary way: bit for bit.
  */
+@ExtendWith(NativeScopePerTest.class)
 class FlatBuffersTest {
   static final ModelConfig CONFIG = TinyCheckpoints.config(TinyCheckpoints.LLAMA3);
 
-  PointerScope scope;
-
-  @BeforeEach
-  void openScope() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void closeScope() {
-    scope.close();
-  }
 
   static Tensor ids(long seed) {
     long[] v = new long[2 * 6];

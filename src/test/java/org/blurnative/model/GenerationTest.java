@@ -11,15 +11,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** (c) Generation: the KV cache changes nothing, batching and padding change nothing, EOS stops. */
+@ExtendWith(NativeScopePerTest.class)
 class GenerationTest {
   static final List<int[]> PROMPTS = List.of(
       new int[] {1, 40, 41},
@@ -30,17 +29,6 @@ class GenerationTest {
   @TempDir
   Path dir;
 
-  PointerScope scope;
-
-  @BeforeEach
-  void openScope() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void closeScope() {
-    scope.close();
-  }
 
   LlamaModel model(String json) throws Exception {
     ModelConfig c = TinyCheckpoints.config(json);

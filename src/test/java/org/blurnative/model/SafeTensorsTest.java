@@ -21,31 +21,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** (b) safetensors: bit-exact round trips, sharding, an independent Python reader and writer, and errors. */
+@ExtendWith(NativeScopePerTest.class)
 class SafeTensorsTest {
   @TempDir
   Path dir;
 
-  PointerScope scope;
-
-  @BeforeEach
-  void openScope() {
-    scope = new PointerScope();
-  }
-
-  @AfterEach
-  void closeScope() {
-    scope.close();
-  }
 
   /**
    * A tensor of {@code dtype} built from raw bit patterns: random ones, plus ±0, ±inf, a NaN with
