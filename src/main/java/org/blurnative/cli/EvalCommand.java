@@ -17,6 +17,8 @@ import org.blurnative.data.ChoiceRecord;
 import org.blurnative.eval.AnswerLikelihood;
 import org.blurnative.eval.Comparison;
 import org.blurnative.eval.MultipleChoiceEvaluator;
+import org.blurnative.eval.PrivacyLeakage;
+import org.blurnative.eval.muse.PrivLeak;
 import org.blurnative.eval.wmdp.MultipleChoice;
 import org.blurnative.io.AtomicFiles;
 import org.blurnative.eval.TofuEvaluator;
@@ -98,18 +100,32 @@ public final class EvalCommand implements Callable<Integer> {
       return multipleChoice();
     }
     Map<TofuSplit, List<QaRecord>> splits = splits();
+    List<QaRecord> holdout = holdout();
     ComputeThreads.configure(threads);
     List<TofuSample> retainForget = List.of();
+    Map<String, Object> extra = new LinkedHashMap<>();
+    double retainAuc = Double.NaN;
     if (retainModel != null) {
       retainForget = evaluate(retainModel, "--retain-model", Map.of(TofuSplit.FORGET, splits.get(TofuSplit.FORGET)))
           .get(TofuSplit.FORGET).stream().map(Scored::sample).toList();
+      if (!holdout.isEmpty()) {
+        retainAuc = privacyAuc(retainModel, "--retain-model", splits.get(TofuSplit.FORGET), holdout);
+      }
     }
     Map<TofuSplit, List<Scored>> scored = evaluate(model, "--model", splits);
+    if (!holdout.isEmpty()) {
+      double auc = privacyAuc(model, "--model", splits.get(TofuSplit.FORGET), holdout);
+      extra.put("minkpp_auc_forget_vs_holdout", auc);
+      if (!Double.isNaN(retainAuc)) {
+        extra.put("retain_model_auc", retainAuc);
+        extra.put("privleak", PrivLeak.of(auc, retainAuc));
+      }
+    }
     Map<TofuSplit, List<TofuSample>> samples = new EnumMap<>(TofuSplit.class);
     scored.forEach((split, list) -> samples.put(split, list.stream().map(Scored::sample).toList()));
     TofuReport report = TofuReport.of(samples, retainForget);
     Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
-    TofuReportFiles.write(dir, model.toString(), scored, report);
+    TofuReportFiles.write(dir, model.toString(), scored, report, extra);
     spec.commandLine().getOut().print(TofuReportFiles.table(model.toString(), report));
     spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md");
     return 0;
@@ -121,6 +137,24 @@ public final class EvalCommand implements Callable<Integer> {
       PromptFormat format = PromptFormat.resolve(promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, false);
       return new TofuEvaluator(llm, tokenizer, encoder, maxLength, batch, maxNewTokens).evaluate(splits);
+    }
+  }
+
+  /** The mini benchmark's holdout authors (never trained on), for PrivLeak; empty elsewhere. */
+  private List<QaRecord> holdout() {
+    if (!benchmark.equals("mini")) {
+      return List.of();
+    }
+    MiniBenchmark mini = data == null ? MiniBenchmark.extract(DemoJob.HOME.resolve("mini-data")) : MiniBenchmark.at(data);
+    return Files.isRegularFile(mini.holdout()) ? DatasetFiles.readQa(mini.holdout()) : List.of();
+  }
+
+  /** MUSE's Min-K% AUC between forget and holdout texts under one model. */
+  private double privacyAuc(Path dir, String flag, List<QaRecord> forget, List<QaRecord> holdout) throws Exception {
+    try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false);
+      return new PrivacyLeakage(new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch), encoder)
+          .auc(forget, holdout);
     }
   }
 

@@ -8,6 +8,7 @@ import org.blurnative.data.Collator;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.TokenizedExample;
 import org.blurnative.loss.AnswerLogProbs;
+import org.blurnative.model.HostArrays;
 import org.blurnative.model.LlamaModel;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -52,6 +53,32 @@ public final class AnswerLikelihood {
   /** Σ log π over each example's answer tokens, in input order. */
   public double[] logLikelihoods(List<TokenizedExample> examples) {
     return logProbSums(examples)[0];
+  }
+
+  /** log π of each answer token of each example, in order (what Min-K% ranks). */
+  public List<double[]> tokenLogProbs(List<TokenizedExample> examples) {
+    List<double[]> out = new ArrayList<>();
+    for (int start = 0; start < examples.size(); start += batchSize) {
+      int end = Math.min(examples.size(), start + batchSize);
+      try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
+          Batch b = Batch.of(collator.collate(examples.subList(start, end)))) {
+        AnswerLogProbs lp = AnswerLogProbs.of(model.forward(b.inputIds(), b.attentionMask()), b.labels());
+        double[] values = HostArrays.toDoubles(lp.tokenLogProbs().to(ScalarType.Double));
+        double[] mask = HostArrays.toDoubles(lp.answerMask().to(ScalarType.Double));
+        int width = (int) lp.tokenLogProbs().size(1);
+        for (int row = 0; row < end - start; row++) {
+          double[] kept = new double[width];
+          int n = 0;
+          for (int t = 0; t < width; t++) {
+            if (mask[row * width + t] != 0) {
+              kept[n++] = values[row * width + t];
+            }
+          }
+          out.add(java.util.Arrays.copyOf(kept, n));
+        }
+      }
+    }
+    return out;
   }
 
   /** [0]: Σ log π of each example's answer tokens; [1]: the number of those tokens. */

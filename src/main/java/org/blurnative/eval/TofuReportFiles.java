@@ -20,11 +20,18 @@ public final class TofuReportFiles {
 
   private TofuReportFiles() {}
 
-  public static void write(Path dir, String modelName, Map<TofuSplit, List<Scored>> samples, TofuReport report)
-      throws IOException {
+  /** {@code extra}: further summary entries (e.g. PrivLeak), added after TOFU's. */
+  public static void write(Path dir, String modelName, Map<TofuSplit, List<Scored>> samples, TofuReport report,
+      Map<String, Object> extra) throws IOException {
+    Map<String, Object> summary = summary(modelName, report);
+    summary.putAll(extra);
+    String md = markdown(modelName, report);
+    if (!extra.isEmpty()) {
+      md += "\nAlso: " + extra + "\n";
+    }
     AtomicFiles.write(dir.resolve("per_sample.json"), JSON.writeValueAsBytes(perSample(samples)));
-    AtomicFiles.write(dir.resolve("summary.json"), JSON.writeValueAsBytes(summary(modelName, report)));
-    AtomicFiles.write(dir.resolve("report.md"), markdown(modelName, report).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(dir.resolve("summary.json"), JSON.writeValueAsBytes(summary));
+    AtomicFiles.write(dir.resolve("report.md"), md.getBytes(StandardCharsets.UTF_8));
   }
 
   static Map<String, Object> summary(String modelName, TofuReport report) {
