@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.blurnative.eval.Comparison;
 import org.blurnative.io.AtomicFiles;
+import org.blurnative.io.Directories;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.blurnative.data.mini.MiniBenchmark;
@@ -115,7 +116,7 @@ final class DemoJob {
     if (Files.isDirectory(dir.resolve("checkpoints"))) {
       args.add("--resume");  // an earlier demo was stopped while building this model
     } else if (Files.exists(dir)) {
-      deleteTree(dir);  // stopped before its first checkpoint: nothing worth keeping
+      Directories.deleteTree(dir);  // stopped before its first checkpoint: nothing worth keeping
     }
     int exit = step("training the " + role + " model (once; cached in " + dir + ")", args);
     return exit == 0 ? model : null;
@@ -130,13 +131,6 @@ final class DemoJob {
     return Main.run(fresh, args.toArray(String[]::new));
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 
   private static String digest(List<String> args) {
     try {

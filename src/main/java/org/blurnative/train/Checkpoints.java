@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.blurnative.io.AtomicFiles;
+import org.blurnative.io.Directories;
 import org.blurnative.kernel.FlatOptimizer;
 import org.blurnative.model.SafeTensors;
 import org.bytedeco.pytorch.Tensor;
@@ -47,12 +48,12 @@ final class Checkpoints {
       optimizer.save(temp.resolve(OPTIMIZER));
       AtomicFiles.write(temp.resolve(STATE), JSON.writeValueAsBytes(state));
       Path target = dir.resolve(name);
-      deleteTree(target);
+      Directories.deleteTree(target);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
       return target;
     } finally {
-      deleteTree(temp);
+      Directories.deleteTree(temp);
     }
   }
 
@@ -88,18 +89,7 @@ final class Checkpoints {
   private void prune() throws IOException {
     List<Path> existing = all();
     for (Path old : existing.subList(0, Math.max(0, existing.size() - keep))) {
-      deleteTree(old);
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+      Directories.deleteTree(old);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.blurnative.io.AtomicFiles;
+import org.blurnative.io.Directories;
 import org.blurnative.model.LlamaModel;
 
 /**
@@ -59,10 +60,10 @@ public final class RunDirectory {
     Path temp = Files.createTempDirectory(root, ".model.");
     try {
       model.save(temp);
-      Checkpoints.deleteTree(model());
+      Directories.deleteTree(model());
       Files.move(temp, model(), StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      Checkpoints.deleteTree(temp);
+      Directories.deleteTree(temp);
     }
   }
 
