@@ -2,7 +2,7 @@ package org.blurnative.kernel;
 
 import static org.bytedeco.pytorch.global.torch.ScalarType;
 
-import org.bytedeco.javacpp.DoublePointer;
+import org.blurnative.model.HostArrays;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -27,13 +27,7 @@ final class Vectors {
 
   /** The tensor's values as float64 (exact for float32 and bfloat16). */
   static double[] values(Tensor t) {
-    Tensor d = t.to(ScalarType.Double).contiguous();
-    int n = (int) d.numel();
-    double[] out = new double[n];
-    if (n > 0) {
-      new DoublePointer(d.data_ptr()).capacity(n).get(out);
-    }
-    return out;
+    return HostArrays.toDoubles(t);
   }
 
   /** max_i |a_i − b_i| / max_i |b_i|: an error measured against the vector's own scale. */

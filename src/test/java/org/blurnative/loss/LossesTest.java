@@ -1,17 +1,16 @@
 package org.blurnative.loss;
 
+import org.blurnative.model.HostArrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
-import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AbstractTensor;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +48,7 @@ class LossesTest {
     assertLoss(new RmuRetainLoss(1),
         LossReference.activationDistance(hidden, referenceHidden, MASK, INPUT_TOKENS));
     RmuForgetLoss rmu = RmuForgetLoss.seeded(1, D, 6.5, 7);
-    double[] control = values(rmu.control());
+    double[] control = HostArrays.toDoubles(rmu.control());
     assertEquals(6.5, Math.sqrt(control[0] * control[0] + control[1] * control[1] + control[2] * control[2]), 1e-5);
     assertLoss(rmu, LossReference.activationDistance(hidden, broadcast(control), MASK, INPUT_TOKENS));
   }
@@ -68,7 +67,7 @@ class LossesTest {
     assertHiddenGradient(new RmuRetainLoss(1),
         h -> LossReference.activationDistance(h, referenceHidden, MASK, INPUT_TOKENS));
     RmuForgetLoss rmu = RmuForgetLoss.seeded(1, D, 6.5, 7);
-    double[][][] target = broadcast(values(rmu.control()));
+    double[][][] target = broadcast(HostArrays.toDoubles(rmu.control()));
     assertHiddenGradient(rmu, h -> LossReference.activationDistance(h, target, MASK, INPUT_TOKENS));
   }
 
@@ -107,7 +106,7 @@ class LossesTest {
     try (PointerScope scope = new PointerScope()) {
       Tensor leaf = tensor(logits).requires_grad_(true);
       loss.value(inputs(leaf, tensor(hidden))).backward();
-      assertMatchesFiniteDifferences(loss.name(), values(leaf.grad()), logits, definition);
+      assertMatchesFiniteDifferences(loss.name(), HostArrays.toDoubles(leaf.grad()), logits, definition);
     }
   }
 
@@ -115,7 +114,7 @@ class LossesTest {
     try (PointerScope scope = new PointerScope()) {
       Tensor leaf = tensor(hidden).requires_grad_(true);
       loss.value(inputs(tensor(logits), leaf)).backward();
-      assertMatchesFiniteDifferences(loss.name(), values(leaf.grad()), hidden, definition);
+      assertMatchesFiniteDifferences(loss.name(), HostArrays.toDoubles(leaf.grad()), hidden, definition);
     }
   }
 
@@ -178,10 +177,4 @@ class LossesTest {
     return java.util.Arrays.stream(x).flatMapToLong(java.util.Arrays::stream).toArray();
   }
 
-  static double[] values(Tensor t) {
-    Tensor d = t.to(ScalarType.Double).contiguous();
-    double[] out = new double[(int) d.numel()];
-    new DoublePointer(d.data_ptr()).capacity(out.length).get(out);
-    return out;
-  }
 }

@@ -9,11 +9,9 @@ import org.blurnative.kernel.Backend;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
 import org.blurnative.model.FlatParameters;
+import org.blurnative.model.HostArrays;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.update.BlurRule;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +30,7 @@ class GradientAccumulationTest {
           new BlurRule(1.0), TinyRun.settings(8, microBatches, 1, 1e-3, 0),
           TinyRun.TOKENIZER.padId(), Files.createTempDirectory("accumulation"));
       List<StepMetrics> metrics = trainer.run(false, m -> {});
-      Tensor theta = FlatParameters.adopt(model).theta().to(ScalarType.Double);
-      double[] values = new double[(int) theta.numel()];
-      new DoublePointer(theta.data_ptr()).capacity(values.length).get(values);
-      return new Outcome(metrics.get(0), values);
+      return new Outcome(metrics.get(0), HostArrays.toDoubles(FlatParameters.adopt(model).theta()));
     }
   }
 

@@ -1,5 +1,6 @@
 package org.blurnative.train;
 
+import org.blurnative.model.HostArrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -51,7 +52,7 @@ class LossGradientThroughModelTest {
           p.mutable_grad().put(new Tensor());  // undefined: backward allocates a fresh gradient
         }
         evaluator.accumulate(loss, batch, 2);
-        float[] grad = values(weight.grad());
+        float[] grad = HostArrays.toFloats(weight.grad());
         FloatPointer w = new FloatPointer(weight.data_ptr());
         for (int k : largest(grad, 3)) {
           float saved = w.get(k);
@@ -75,10 +76,4 @@ class LossGradientThroughModelTest {
         .limit(n).mapToInt(Integer::intValue).toArray();
   }
 
-  static float[] values(Tensor t) {
-    Tensor c = t.contiguous();
-    float[] out = new float[(int) c.numel()];
-    new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
-    return out;
-  }
 }

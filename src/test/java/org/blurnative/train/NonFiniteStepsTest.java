@@ -1,5 +1,6 @@
 package org.blurnative.train;
 
+import org.blurnative.model.HostArrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.update.BlurRule;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class NonFiniteStepsTest {
         norm.fill_(new org.bytedeco.pytorch.Scalar(Float.NaN));  // every logit, so every gradient, is NaN
       }
       Tensor watched = model.parameters().get("model.layers.0.mlp.down_proj.weight");
-      float[] before = values(watched);
+      float[] before = HostArrays.toFloats(watched);
       Trainer trainer = new Trainer(model, Backend.CPU.open(0),
           new Objective("forget", new NpoLoss(0.1), TinyRun.examples(TinyRun.records(0, 4))),
           new Objective("retain", new NllLoss(), TinyRun.examples(TinyRun.records(10, 4))),
@@ -42,14 +42,8 @@ class NonFiniteStepsTest {
           + " lower the learning rate or check the data", e.getMessage());
       assertEquals(3, seen.size());
       assertTrue(seen.stream().allMatch(StepMetrics::skipped));
-      assertArrayEquals(before, values(watched), "a skipped step must not touch θ");
+      assertArrayEquals(before, HostArrays.toFloats(watched), "a skipped step must not touch θ");
     }
   }
 
-  static float[] values(Tensor t) {
-    Tensor c = t.contiguous();
-    float[] out = new float[(int) c.numel()];
-    new FloatPointer(c.data_ptr()).capacity(out.length).get(out);
-    return out;
-  }
 }

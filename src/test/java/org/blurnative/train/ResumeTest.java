@@ -13,10 +13,9 @@ import org.blurnative.kernel.Backend;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
 import org.blurnative.model.FlatParameters;
+import org.blurnative.model.HostArrays;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.update.BlurRule;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +30,7 @@ class ResumeTest {
           new Objective("retain", new NllLoss(), TinyRun.examples(TinyRun.records(40, 10))),
           new BlurRule(1.0), TinyRun.settings(4, 2, STEPS, 1e-3, 2), TinyRun.TOKENIZER.padId(), run);
       trainer.run(resume, onStep);
-      Tensor theta = FlatParameters.adopt(model).theta();
-      float[] values = new float[(int) theta.numel()];
-      new FloatPointer(theta.data_ptr()).capacity(values.length).get(values);
-      return values;
+      return HostArrays.toFloats(FlatParameters.adopt(model).theta());
     }
   }
 
