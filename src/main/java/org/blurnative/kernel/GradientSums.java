@@ -10,8 +10,6 @@ package org.blurnative.kernel;
  */
 public record GradientSums(double dot, double ff, double rr, boolean nonFinite) {
 
-  public static final GradientSums ZERO = new GradientSums(0, 0, 0, false);
-
   /** Sums of this shard and the next: call in rank order so every rank gets the same bits. */
   public GradientSums plus(GradientSums next) {
     return new GradientSums(

@@ -102,6 +102,26 @@ class BackendAgreementTest {
     }
   }
 
+  /** Sharded use: each rank reduces its own slice, and the partial sums add up to the whole. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dtypes")
+  void shardSumsAddUpToTheWhole(ScalarType dtype) {
+    try (PointerScope scope = new PointerScope()) {
+      long n = 3 * 65536 + 777;
+      Vectors rnd = new Vectors();
+      Tensor gf = rnd.normal(n, dtype), gr = rnd.normal(n, dtype);
+      UpdateKernel cpu = Backend.CPU.open(0);
+      long cut = 65536 + 123;  // not on a block boundary
+      GradientSums first = cpu.reduce(gf.narrow(0, 0, cut), gr.narrow(0, 0, cut));
+      GradientSums second = cpu.reduce(gf.narrow(0, cut, n - cut), gr.narrow(0, cut, n - cut));
+      assertSumsClose(cpu.reduce(gf, gr), first.plus(second), 1e-12, rnd.context(n, dtype));
+    }
+  }
+
+  static List<ScalarType> dtypes() {
+    return List.of(ScalarType.Float, ScalarType.BFloat16);
+  }
+
   static void assertSumsClose(GradientSums expected, GradientSums actual, double tol, String ctx) {
     double scale = Math.sqrt(expected.ff() * expected.rr());
     assertTrue(Math.abs(actual.dot() - expected.dot()) <= tol * scale + Double.MIN_NORMAL,
