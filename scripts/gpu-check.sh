@@ -14,9 +14,24 @@ command -v nvidia-smi >/dev/null 2>&1 || die "nvidia-smi not found: this needs a
 nvidia-smi -L >/dev/null 2>&1 || die "nvidia-smi cannot see a GPU: $(nvidia-smi -L 2>&1 | head -n 1)"
 command -v python3 >/dev/null 2>&1 || die "python3 not found"
 python3 -c 'import torch' >/dev/null 2>&1 || die "python3 cannot import torch: install PyTorch with CUDA (pip install torch)"
-command -v "${NVCC:-nvcc}" >/dev/null 2>&1 || die "nvcc not found: install the CUDA toolkit or put its bin/ on PATH"
+# nvcc: $NVCC, PATH, or the toolkit's usual home (images often leave it off PATH)
+nvcc="${NVCC:-$(command -v nvcc || true)}"
+[[ -z "$nvcc" && -x /usr/local/cuda/bin/nvcc ]] && nvcc=/usr/local/cuda/bin/nvcc
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"  # make -C changes directory: OUT must be absolute
-make -C "$repo/cuda" OUT="$out" >"$out/build.log" 2>&1 || { tail -n 20 "$out/build.log" >&2; die "building libblur_cuda.so failed (log: $out/build.log)"; }
-exec python3 "$repo/scripts/gpu_check.py" --lib "$out/libblur_cuda.so" --out "$out"
+if [[ -n "$nvcc" ]]; then
+  echo "gpu-check: building libblur_cuda.so with $nvcc ($("$nvcc" --version | tail -n 1))"
+  make -C "$repo/cuda" NVCC="$nvcc" OUT="$out" >"$out/build.log" 2>&1 \
+    || { tail -n 20 "$out/build.log" >&2; die "building libblur_cuda.so failed (log: $out/build.log)"; }
+  lib="$out/libblur_cuda.so"
+elif [[ -n "${BLUR_CUDA_LIB:-}" ]]; then
+  # no toolkit here: check a library built elsewhere (its CUDA must not be newer than this driver)
+  [[ -f "$BLUR_CUDA_LIB" ]] || die "BLUR_CUDA_LIB=$BLUR_CUDA_LIB: no such file"
+  echo "gpu-check: no nvcc on this machine; checking the prebuilt $BLUR_CUDA_LIB"
+  lib="$BLUR_CUDA_LIB"
+else
+  die "nvcc not found (PATH, /usr/local/cuda/bin): install the CUDA toolkit, or set BLUR_CUDA_LIB to a prebuilt libblur_cuda.so"
+fi
+python3 "$repo/scripts/gpu_check.py" --lib "$lib" --out "$out" 2>&1 | tee "$out/gpu-check.log"
+exit "${PIPESTATUS[0]}"
