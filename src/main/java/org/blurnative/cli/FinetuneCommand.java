@@ -105,7 +105,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, true);
       List<TokenizedExample> examples = ModelInputs.examples("--data", data, false, encoder);
-      TrainingSettings settings = options.settings(options.steps(examples.size()));
+      TrainingSettings settings = options.settings(options.steps(examples.size()), 0);
       UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
 
       Map<String, Object> config = new LinkedHashMap<>();

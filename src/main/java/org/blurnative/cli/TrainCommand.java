@@ -60,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rmu-steering", defaultValue = "6.5", description = "RMU's steering coefficient c (default: ${DEFAULT-VALUE})")
   double rmuSteering;
 
+  @Option(names = "--adaptive-lr-every", paramLabel = "N", defaultValue = "-1",
+      description = "adaptive learning rate (GeN, as NGDiff uses it): after every N-th step, fit the loss along the step and rescale --lr; 0: off (default: 4 for ngdiff, 0 for the others)")
+  int adaptiveLrEvery;
+
   @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose names match (e.g. RMU: 'layers\\.[5-7]\\.mlp')")
   String trainable;
 
@@ -105,7 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
       Loss retainLoss = m.retainLoss(p);
       Objective retainObjective = retainLoss == null ? null
           : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));
-      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()));
+      int probeEvery = adaptiveLrEvery < 0 ? m.defaultAdaptiveLrEvery() : adaptiveLrEvery;
+      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()), probeEvery);
       UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
 
       Map<String, Object> resolved = new LinkedHashMap<>();

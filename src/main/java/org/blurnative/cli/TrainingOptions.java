@@ -76,7 +76,8 @@ final class TrainingOptions {
     return maxSteps > 0 ? maxSteps : (long) epochs * ((examples + batch - 1) / batch);
   }
 
-  TrainingSettings settings(long steps) {
+  /** The loop's settings; {@code adaptiveLrEvery} as {@link TrainingSettings} describes it. */
+  TrainingSettings settings(long steps, int adaptiveLrEvery) {
     OptimizerSettings opt = switch (optimizer) {
       case "adamw" -> new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, weightDecay);
       case "sgd" -> new OptimizerSettings.Sgd(weightDecay);
@@ -87,6 +88,6 @@ final class TrainingOptions {
     }
     LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
     return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
-        checkpointEvery, keep, seed);
+        checkpointEvery, keep, seed, adaptiveLrEvery);
   }
 }

@@ -40,13 +40,18 @@ final class LossEvaluator {
     return total;
   }
 
-  /** The batch's loss without gradients (for logging a held-out value). */
-  double evaluate(Loss loss, TokenBatch batch) {
+  /** The batch's loss without gradients, over the same micro-batches as {@link #accumulate}. */
+  double evaluate(Loss loss, TokenBatch batch, int microBatches) {
     LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
-    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
-        Batch b = Batch.of(batch)) {
-      return loss.value(inputs(loss, b, scale)).item_double();
+    double total = 0;
+    try (NoGradGuard noGrad = new NoGradGuard()) {
+      for (TokenBatch micro : batch.microBatches(microBatches)) {
+        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro)) {
+          total += loss.value(inputs(loss, b, scale)).item_double();
+        }
+      }
     }
+    return total;
   }
 
   private LossInputs inputs(Loss loss, Batch b, LossScale scale) {

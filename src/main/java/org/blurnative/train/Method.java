@@ -65,6 +65,15 @@ public enum Method {
     };
   }
 
+  /**
+   * How often the method probes its step size by default (TrainingSettings#adaptiveLrEvery):
+   * NGDiff comes with GeN's adaptive learning rate, probed every 4 steps as GeN's authors
+   * recommend for cost (3 forward passes per probe); the others use the schedule alone.
+   */
+  public int defaultAdaptiveLrEvery() {
+    return this == NGDIFF ? 4 : 0;
+  }
+
   public UpdateRule rule(MethodParameters p) {
     return switch (this) {
       case BLUR_NPO, BLUR_SIMNPO, BLUR_RMU -> new BlurRule(p.gamma());

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * One line of metrics.jsonl: an optimizer step's losses, the three reductions, the coefficients
  * and the paper's diagnostics (DESIGN.md §5). Undefined values (a diagnostic over a zero norm, the
- * retain loss of a single-objective run) are omitted rather than written as NaN.
+ * retain loss of a single-objective run) are omitted rather than written as NaN. With the adaptive
+ * learning rate, lr_scale is its factor on the schedule for this step and gen_ratio GeN's r*
+ * measured after it (on probing steps, when defined).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepMetrics(
@@ -24,6 +26,8 @@ public record StepMetrics(
     @JsonProperty("A_r") Double retainAlignment,
     @JsonProperty("u_norm") Double updateNorm,
     double lr,
+    @JsonProperty("lr_scale") Double lrScale,
+    @JsonProperty("gen_ratio") Double genRatio,
     double seconds,
     boolean skipped) {
 

@@ -28,7 +28,8 @@ import org.bytedeco.pytorch.Tensor;
  * The loop of DESIGN.md §2: per optimizer step, the forget gradient into G_f and the retain
  * gradient into G_r (each accumulated over micro-batches through the parameters' .grad views),
  * one reduce, the rule's (c_f, c_r), one fused apply. Without a retain objective it is plain
- * training (finetune): u = g with (c_f, c_r) = (1, 0).
+ * training (finetune): u = g with (c_f, c_r) = (1, 0). With an adaptive learning rate (NGDiff's),
+ * every N-th step is followed by a {@link StepSizeProbe} that rescales the schedule's rate.
  */
 public final class Trainer {
   private final LlamaModel model;
@@ -80,13 +81,15 @@ public final class Trainer {
     Tensor gradForget = grads.allocate();
     Tensor gradRetain = retain == null ? gradForget : grads.allocate();
     Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), settings.keep());
+    StepSizeProbe probe = new StepSizeProbe(evaluator, parameters, settings.microBatches());
+    boolean adaptive = settings.adaptiveLrEvery() > 0;
     List<StepMetrics> ran = new ArrayList<>();
 
     try (FlatOptimizer optimizer = kernel.optimizer(theta, settings.optimizer())) {
       TrainerState state = new TrainerState(0,
           DataOrder.shuffled(forget.examples().size(), settings.seed()).state(),
           retain == null ? null : DataOrder.shuffled(retain.examples().size(), settings.seed() + 1).state(),
-          0);
+          0, 1.0);
       if (resume) {
         Optional<Path> latest = checkpoints.latest();
         if (latest.isEmpty()) {
@@ -98,16 +101,19 @@ public final class Trainer {
       DataOrder forgetOrder = DataOrder.restore(state.forgetOrder());
       DataOrder retainOrder = retain == null ? null : DataOrder.restore(state.retainOrder());
       int skips = state.consecutiveSkips();
+      double lrScale = state.learningRateScale();
 
       try (MetricsLog log = MetricsLog.continuingAfter(runDir.resolve("metrics.jsonl"), state.step())) {
         for (long step = state.step(); step < settings.steps(); ) {
           long started = System.nanoTime();
-          double lr = settings.schedule().at(step);
+          double lr = settings.schedule().at(step) * lrScale;
           StepMetrics metrics;
           try (PointerScope scope = new PointerScope()) {
-            double forgetLoss = gradient(evaluator, forget, forgetOrder, grads, gradForget);
-            Double retainLoss = retain == null ? null
-                : gradient(evaluator, retain, retainOrder, grads, gradRetain);
+            StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, nextBatch(forget, forgetOrder));
+            StepSizeProbe.Side retainSide = retain == null ? null
+                : new StepSizeProbe.Side(retain, nextBatch(retain, retainOrder));
+            double forgetLoss = gradient(evaluator, forgetSide, grads, gradForget);
+            Double retainLoss = retain == null ? null : gradient(evaluator, retainSide, grads, gradRetain);
             GradientSums sums = kernel.reduce(gradForget, gradRetain);
             step++;
             if (sums.nonFinite()) {
@@ -117,14 +123,25 @@ public final class Trainer {
                     + skips + " steps in a row (more than --max-skips " + settings.maxSkips()
                     + "); lower the learning rate or check the data");
               }
+              metrics = skipped(step, forgetOrder.epoch(), forgetLoss, retainLoss, lr,
+                  adaptive ? lrScale : null, started);
             } else {
               skips = 0;
+              Coefficients c = coefficients(sums);
+              boolean probing = adaptive && step % settings.adaptiveLrEvery() == 0 && lr > 0;
+              Tensor before = probing ? theta.clone() : null;
+              optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
+              parameters.publish();
+              Double ratio = null;
+              Double scaleUsed = adaptive ? lrScale : null;
+              if (probing) {
+                StepSizeProbe.Result measured = probe.probe(before, lrScale, c, forgetSide, retainSide);
+                ratio = StepMetrics.finite(measured.ratio());
+                lrScale = measured.nextScale();
+              }
+              metrics = applied(step, forgetOrder.epoch(), forgetLoss, retainLoss, sums, c, lr,
+                  scaleUsed, ratio, started);
             }
-            metrics = sums.nonFinite()
-                ? skipped(step, forgetOrder.epoch(), forgetLoss, retainLoss, lr, started)
-                : apply(step, forgetOrder.epoch(), forgetLoss, retainLoss, sums, lr, optimizer,
-                    gradForget, gradRetain, started);
-            parameters.publish();
           }
           log.append(metrics);
           ran.add(metrics);
@@ -132,7 +149,7 @@ public final class Trainer {
           boolean due = settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0;
           if (due || step == settings.steps()) {
             checkpoints.save(new TrainerState(step, forgetOrder.state(),
-                retainOrder == null ? null : retainOrder.state(), skips), theta, optimizer);
+                retainOrder == null ? null : retainOrder.state(), skips, lrScale), theta, optimizer);
           }
         }
       }
@@ -145,45 +162,53 @@ public final class Trainer {
     return ran;
   }
 
-  /** Zeroes {@code into}, points the grads at it, and accumulates the objective's next batch. */
-  private double gradient(LossEvaluator evaluator, Objective objective, DataOrder order,
-      FlatGradients grads, Tensor into) {
+  /** The objective's next batch in its shuffled order. */
+  private TokenBatch nextBatch(Objective objective, DataOrder order) {
     List<TokenizedExample> examples = new ArrayList<>();
     for (int i : order.nextFull(settings.batchSize())) {
       examples.add(objective.examples().get(i));
     }
-    TokenBatch batch = collator.collate(examples);
-    into.zero_();
-    grads.pointAt(into);
-    return evaluator.accumulate(objective.loss(), batch, settings.microBatches());
+    return collator.collate(examples);
   }
 
-  private StepMetrics apply(long step, int epoch, double forgetLoss, Double retainLoss,
-      GradientSums sums, double lr, FlatOptimizer optimizer, Tensor gradForget, Tensor gradRetain,
-      long started) {
+  /** Zeroes {@code into}, points the grads at it, and accumulates the side's batch. */
+  private double gradient(LossEvaluator evaluator, StepSizeProbe.Side side, FlatGradients grads,
+      Tensor into) {
+    into.zero_();
+    grads.pointAt(into);
+    return evaluator.accumulate(side.objective().loss(), side.batch(), settings.microBatches());
+  }
+
+  /** The rule's (c_f, c_r), scaled down when ‖u‖ exceeds --clip; (1, 0) for a single objective. */
+  private Coefficients coefficients(GradientSums sums) {
     Coefficients c = retain == null ? new Coefficients(1, 0) : rule.coefficients(sums);
-    Diagnostics before = Diagnostics.of(sums, c);
-    if (settings.clipNorm() > 0 && before.updateNorm() > settings.clipNorm()) {
-      double scale = settings.clipNorm() / before.updateNorm();
+    double norm = Diagnostics.of(sums, c).updateNorm();
+    if (settings.clipNorm() > 0 && norm > settings.clipNorm()) {
+      double scale = settings.clipNorm() / norm;
       c = new Coefficients(c.cf() * scale, c.cr() * scale);
     }
-    optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
+    return c;
+  }
+
+  private StepMetrics applied(long step, int epoch, double forgetLoss, Double retainLoss,
+      GradientSums sums, Coefficients c, double lr, Double lrScale, Double ratio, long started) {
     double seconds = (System.nanoTime() - started) / 1e9;
     if (retain == null) {
       return new StepMetrics(step, epoch, forgetLoss, null, null, sums.ff(), null, null, null, null,
-          null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), lr, seconds, false);
+          null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), lr, lrScale, ratio,
+          seconds, false);
     }
     Diagnostics dg = Diagnostics.of(sums, c);
     return new StepMetrics(step, epoch, forgetLoss, retainLoss, sums.dot(), sums.ff(), sums.rr(),
         c.cf(), c.cr(), StepMetrics.finite(dg.cos()), StepMetrics.finite(dg.forgetAlignment()),
-        StepMetrics.finite(dg.retainAlignment()), StepMetrics.finite(dg.updateNorm()), lr, seconds,
-        false);
+        StepMetrics.finite(dg.retainAlignment()), StepMetrics.finite(dg.updateNorm()), lr, lrScale,
+        ratio, seconds, false);
   }
 
   private static StepMetrics skipped(long step, int epoch, double forgetLoss, Double retainLoss,
-      double lr, long started) {
+      double lr, Double lrScale, long started) {
     return new StepMetrics(step, epoch, StepMetrics.finite(forgetLoss),
         retainLoss == null ? null : StepMetrics.finite(retainLoss), null, null, null, null, null,
-        null, null, null, null, lr, (System.nanoTime() - started) / 1e9, true);
+        null, null, null, null, lr, lrScale, null, (System.nanoTime() - started) / 1e9, true);
   }
 }

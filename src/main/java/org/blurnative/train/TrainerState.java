@@ -10,6 +10,13 @@ import org.blurnative.data.DataOrder;
  * @param forgetOrder where the forget (or training) set's shuffled order stands
  * @param retainOrder the retain set's; null for a single-objective run
  * @param consecutiveSkips non-finite steps in a row just before this point
+ * @param learningRateScale the adaptive learning rate's factor on the schedule (1 without it;
+ *     also when a checkpoint predates it)
  */
-public record TrainerState(
-    long step, DataOrder.State forgetOrder, DataOrder.State retainOrder, int consecutiveSkips) {}
+public record TrainerState(long step, DataOrder.State forgetOrder, DataOrder.State retainOrder,
+    int consecutiveSkips, Double learningRateScale) {
+
+  public TrainerState {
+    learningRateScale = learningRateScale == null ? 1.0 : learningRateScale;
+  }
+}

@@ -14,6 +14,8 @@ import org.blurnative.kernel.OptimizerSettings;
  * @param checkpointEvery save a checkpoint every this many steps (0: only at the end)
  * @param keep checkpoints kept, newest first
  * @param seed the data orders' seed
+ * @param adaptiveLrEvery probe the step size (NGDiff's adaptive learning rate, {@link
+ *     StepSizeProbe}) after every this many steps; 0: the schedule alone sets the rate
  */
 public record TrainingSettings(
     int batchSize,
@@ -26,7 +28,8 @@ public record TrainingSettings(
     int maxSkips,
     int checkpointEvery,
     int keep,
-    long seed) {
+    long seed,
+    int adaptiveLrEvery) {
 
   public TrainingSettings {
     requirePositive("--batch", batchSize);
@@ -40,8 +43,8 @@ public record TrainingSettings(
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
       throw new IllegalArgumentException("--clip must be a finite number >= 0, got " + clipNorm);
     }
-    if (maxSkips < 0 || checkpointEvery < 0) {
-      throw new IllegalArgumentException("--max-skips and --checkpoint-every must be >= 0");
+    if (maxSkips < 0 || checkpointEvery < 0 || adaptiveLrEvery < 0) {
+      throw new IllegalArgumentException("--max-skips, --checkpoint-every and --adaptive-lr-every must be >= 0");
     }
     requirePositive("--keep", keep);
   }

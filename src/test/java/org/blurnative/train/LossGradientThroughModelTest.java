@@ -58,9 +58,9 @@ class LossGradientThroughModelTest {
           float saved = w.get(k);
           double h = 1e-2;
           w.put(k, (float) (saved + h));
-          double up = evaluator.evaluate(loss, batch);
+          double up = evaluator.evaluate(loss, batch, 1);
           w.put(k, (float) (saved - h));
-          double down = evaluator.evaluate(loss, batch);
+          double down = evaluator.evaluate(loss, batch, 1);
           w.put(k, saved);
           double numeric = (up - down) / (2 * h);
           assertEquals(numeric, grad[k], 0.05 * Math.abs(numeric) + 1e-4, loss.name() + " weight " + k);
