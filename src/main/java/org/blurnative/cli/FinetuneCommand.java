@@ -17,6 +17,7 @@ import org.blurnative.model.SmallModels;
 import org.blurnative.tokenizer.ByteTokenizer;
 import org.blurnative.tokenizer.Tokenizer;
 import org.blurnative.train.Objective;
+import org.blurnative.train.ProbeLoss;
 import org.blurnative.train.TrainingSettings;
 import org.blurnative.update.WeightedSumRule;
 import picocli.CommandLine.ArgGroup;
@@ -105,7 +106,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, true);
       List<TokenizedExample> examples = ModelInputs.examples("--data", data, false, encoder);
-      TrainingSettings settings = options.settings(options.steps(examples.size()), 0);
+      TrainingSettings settings = options.settings(options.steps(examples.size()), 0, ProbeLoss.COMBINED);
       UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
 
       Map<String, Object> config = new LinkedHashMap<>();

@@ -14,6 +14,8 @@ import org.blurnative.tokenizer.Tokenizer;
 import org.blurnative.train.Method;
 import org.blurnative.train.MethodParameters;
 import org.blurnative.train.Objective;
+import org.blurnative.train.ProbeLoss;
+import org.blurnative.train.Trainer;
 import org.blurnative.train.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,9 +62,13 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rmu-steering", defaultValue = "6.5", description = "RMU's steering coefficient c (default: ${DEFAULT-VALUE})")
   double rmuSteering;
 
-  @Option(names = "--adaptive-lr-every", paramLabel = "N", defaultValue = "-1",
+  @Option(names = "--adaptive-lr-every", paramLabel = "N",
       description = "adaptive learning rate (GeN, as NGDiff uses it): after every N-th step, fit the loss along the step and rescale --lr; 0: off (default: 4 for ngdiff, 0 for the others)")
-  int adaptiveLrEvery;
+  Integer adaptiveLrEvery;  // null: the method's default
+
+  @Option(names = "--adaptive-lr-loss", defaultValue = "retain",
+      description = "the loss the adaptive learning rate minimises along the step: retain, or combined (c_f·f + c_r·r, whose gradient is u) (default: ${DEFAULT-VALUE})")
+  String adaptiveLrLoss;
 
   @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose names match (e.g. RMU: 'layers\\.[5-7]\\.mlp')")
   String trainable;
@@ -109,8 +115,10 @@ public final class TrainCommand implements Callable<Integer> {
       Loss retainLoss = m.retainLoss(p);
       Objective retainObjective = retainLoss == null ? null
           : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));
-      int probeEvery = adaptiveLrEvery < 0 ? m.defaultAdaptiveLrEvery() : adaptiveLrEvery;
-      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()), probeEvery);
+      int probeEvery = adaptiveLrEvery == null ? m.defaultAdaptiveLrEvery() : adaptiveLrEvery;
+      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()), probeEvery,
+          ProbeLoss.parse(adaptiveLrLoss));
+      Trainer.checkAdaptiveLr(settings, retainObjective != null);
       UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
 
       Map<String, Object> resolved = new LinkedHashMap<>();

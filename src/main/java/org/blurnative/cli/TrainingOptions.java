@@ -3,6 +3,7 @@ package org.blurnative.cli;
 import java.nio.file.Path;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.train.LearningRateSchedule;
+import org.blurnative.train.ProbeLoss;
 import org.blurnative.train.TrainingSettings;
 import picocli.CommandLine.Option;
 
@@ -76,8 +77,8 @@ final class TrainingOptions {
     return maxSteps > 0 ? maxSteps : (long) epochs * ((examples + batch - 1) / batch);
   }
 
-  /** The loop's settings; {@code adaptiveLrEvery} as {@link TrainingSettings} describes it. */
-  TrainingSettings settings(long steps, int adaptiveLrEvery) {
+  /** The loop's settings; the adaptive learning rate's as {@link TrainingSettings} describes them. */
+  TrainingSettings settings(long steps, int adaptiveLrEvery, ProbeLoss adaptiveLrLoss) {
     OptimizerSettings opt = switch (optimizer) {
       case "adamw" -> new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, weightDecay);
       case "sgd" -> new OptimizerSettings.Sgd(weightDecay);
@@ -88,6 +89,6 @@ final class TrainingOptions {
     }
     LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
     return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
-        checkpointEvery, keep, seed, adaptiveLrEvery);
+        checkpointEvery, keep, seed, adaptiveLrEvery, adaptiveLrLoss);
   }
 }

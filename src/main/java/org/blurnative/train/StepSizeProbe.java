@@ -8,13 +8,9 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The adaptive learning rate's measurement (NGDiff's, via GeN): after a step θ → θ + Δ, three
- * forward passes over the step's own batches give the probe loss at θ − Δ, θ and θ + Δ, and
- * {@link GeneralizedNewtonStep} turns them into the next learning-rate scale.
- *
- * <p>The probe loss is c_f·f + c_r·r with the step's coefficients: the scalarisation whose
- * gradient at θ is the step's u. For NGDiff that is f/‖g_f‖ + r/‖g_r‖, the objective its
- * normalised direction descends; for a weighted sum it is the sum itself. The step moved along
+ * The adaptive learning rate's measurement (NGDiff's, via GeN): after a step θ → θ + Δ, forward
+ * passes over the step's own batches give a {@link ProbeLoss} at θ − Δ, θ and θ + Δ, and {@link
+ * GeneralizedNewtonStep} turns them into the next learning-rate scale. The step moved along
  * AdamW's or SGD's preconditioned u, which is what the parabola is fitted along, as GeN does.
  *
  * <p>θ is restored bit for bit afterwards (from a copy, not by arithmetic), so a probe changes
@@ -24,11 +20,14 @@ final class StepSizeProbe {
   private final LossEvaluator evaluator;
   private final FlatParameters parameters;
   private final int microBatches;
+  private final ProbeLoss probeLoss;
 
-  StepSizeProbe(LossEvaluator evaluator, FlatParameters parameters, int microBatches) {
+  StepSizeProbe(LossEvaluator evaluator, FlatParameters parameters, int microBatches,
+      ProbeLoss probeLoss) {
     this.evaluator = evaluator;
     this.parameters = parameters;
     this.microBatches = microBatches;
+    this.probeLoss = probeLoss;
   }
 
   /** One side of the step: an objective and the batch the step used for it. */
@@ -59,10 +58,13 @@ final class StepSizeProbe {
   }
 
   private double loss(Coefficients c, Side forget, Side retain) {
-    double value = c.cf() * evaluator.evaluate(forget.objective().loss(), forget.batch(), microBatches);
-    if (retain != null && c.cr() != 0) {
-      value += c.cr() * evaluator.evaluate(retain.objective().loss(), retain.batch(), microBatches);
+    if (probeLoss == ProbeLoss.RETAIN) {
+      return value(retain);
     }
-    return value;
+    return c.cf() * value(forget) + (retain == null || c.cr() == 0 ? 0 : c.cr() * value(retain));
+  }
+
+  private double value(Side side) {
+    return evaluator.evaluate(side.objective().loss(), side.batch(), microBatches);
   }
 }

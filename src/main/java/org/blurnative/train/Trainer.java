@@ -43,6 +43,7 @@ public final class Trainer {
 
   public Trainer(LlamaModel model, UpdateKernel kernel, Objective forget, Objective retain,
       UpdateRule rule, TrainingSettings settings, int padId, Path runDir) {
+    checkAdaptiveLr(settings, retain != null);
     this.model = model;
     this.kernel = kernel;
     this.forget = forget;
@@ -51,6 +52,14 @@ public final class Trainer {
     this.settings = settings;
     this.collator = new Collator(padId, BatchOptions.training(settings.maxLength()));
     this.runDir = runDir;
+  }
+
+  /** The adaptive learning rate's retain probe needs a retain objective; says so in one line. */
+  public static void checkAdaptiveLr(TrainingSettings settings, boolean hasRetain) {
+    if (!hasRetain && settings.adaptiveLrEvery() > 0 && settings.adaptiveLrLoss() == ProbeLoss.RETAIN) {
+      throw new IllegalArgumentException(
+          "--adaptive-lr-loss retain needs a retain set; this run has none (use combined)");
+    }
   }
 
   /**
@@ -81,7 +90,8 @@ public final class Trainer {
     Tensor gradForget = grads.allocate();
     Tensor gradRetain = retain == null ? gradForget : grads.allocate();
     Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), settings.keep());
-    StepSizeProbe probe = new StepSizeProbe(evaluator, parameters, settings.microBatches());
+    StepSizeProbe probe = new StepSizeProbe(evaluator, parameters, settings.microBatches(),
+        settings.adaptiveLrLoss());
     boolean adaptive = settings.adaptiveLrEvery() > 0;
     List<StepMetrics> ran = new ArrayList<>();
 

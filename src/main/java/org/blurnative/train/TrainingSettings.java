@@ -16,6 +16,7 @@ import org.blurnative.kernel.OptimizerSettings;
  * @param seed the data orders' seed
  * @param adaptiveLrEvery probe the step size (NGDiff's adaptive learning rate, {@link
  *     StepSizeProbe}) after every this many steps; 0: the schedule alone sets the rate
+ * @param adaptiveLrLoss the loss the probe fits (RETAIN needs a retain objective)
  */
 public record TrainingSettings(
     int batchSize,
@@ -29,7 +30,8 @@ public record TrainingSettings(
     int checkpointEvery,
     int keep,
     long seed,
-    int adaptiveLrEvery) {
+    int adaptiveLrEvery,
+    ProbeLoss adaptiveLrLoss) {
 
   public TrainingSettings {
     requirePositive("--batch", batchSize);

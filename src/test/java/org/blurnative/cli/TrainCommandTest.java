@@ -69,7 +69,10 @@ class TrainCommandTest {
       assertTrue(plot.getWidth() == 900 && plot.getHeight() == 500);
     }
     assertEquals("cpu", run.path("backend").asText());
-    assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(3, metrics.size());
+    // NGDiff carries its adaptive learning rate by default; the others run on the schedule alone
+    assertEquals(method.equals("ngdiff"), metrics.get(0).contains("\"lr_scale\":1.0"), metrics.get(0));
   }
 
   @Test
@@ -130,7 +133,10 @@ class TrainCommandTest {
         List.of("--model", dir.resolve("nowhere").toString()),
         List.of("--config", badConfig.toString()),
         List.of("--backend", "tpu"),
-        List.of("--micro-batch", "9"));
+        List.of("--micro-batch", "9"),
+        List.of("--method", "ga", "--adaptive-lr-every", "1"),
+        List.of("--method", "ngdiff", "--adaptive-lr-loss", "sideways"),
+        List.of("--method", "ngdiff", "--adaptive-lr-every", "-2"));
     for (List<String> bad : cases) {
       CommandRunner.Result r = train(out, bad.toArray(String[]::new));
       assertEquals(2, r.exit(), bad + ": " + r.err());
