@@ -108,5 +108,9 @@ NPO's A_f follows the conflict.
 
 ![BLUR-NPO]($rel/alignment-blur-npo.png) ![NPO]($rel/alignment-npo.png)
 MD
+# hand-written notes below "## Reading" survive a rerun
+if [ -f "$report" ] && grep -q '^## Reading' "$report"; then
+  { echo; sed -n '/^## Reading/,$p' "$report"; } >> "$report.tmp"
+fi
 mv "$report.tmp" "$report"
 echo "experiment: $report"
