@@ -18,6 +18,10 @@ import org.blurnative.eval.AnswerLikelihood;
 import org.blurnative.eval.Comparison;
 import org.blurnative.eval.MultipleChoiceEvaluator;
 import org.blurnative.eval.PrivacyLeakage;
+import java.util.OptionalDouble;
+import org.blurnative.eval.MuseEvaluator;
+import org.blurnative.eval.MuseReport;
+import org.blurnative.eval.muse.MuseData;
 import org.blurnative.eval.muse.PrivLeak;
 import org.blurnative.eval.wmdp.MultipleChoice;
 import org.blurnative.io.AtomicFiles;
@@ -35,9 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** TOFU-style evaluation of a model on the mini benchmark or on TOFU's own files. */
+/** Evaluation of a model: TOFU metrics (mini benchmark or TOFU's files), MUSE, or WMDP-style multiple choice. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = "Evaluate --model: per-sample values, summary.json and report.md (TOFU metrics).")
+    description = "Evaluate --model: per-sample values, summary.json and report.md (TOFU, MUSE or multiple-choice metrics).")
 public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face model to evaluate")
@@ -49,7 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "with --compare: also write the forget-vs-utility trade-off plot")
   Path plot;
 
-  @Option(names = "--benchmark", defaultValue = "mini", description = "mini, tofu or wmdp (multiple choice) (default: ${DEFAULT-VALUE}); muse is not implemented yet")
+  @Option(names = "--benchmark", defaultValue = "mini", description = "mini, tofu, muse (--data: MUSE's data/news or data/books) or wmdp (multiple choice) (default: ${DEFAULT-VALUE})")
   String benchmark;
 
   @Option(names = "--data", paramLabel = "DIR", description = "the benchmark's files (default for mini: the bundled ones)")
@@ -60,6 +64,9 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--retain-model", paramLabel = "DIR", description = "the model trained without the forget set: enables forget quality")
   Path retainModel;
+
+  @Option(names = "--retrain-auc", paramLabel = "news|books|AUC", description = "muse: the retrained model's forget-vs-holdout AUC for PrivLeak: MUSE's published value for news or books, or a number (or give --retain-model)")
+  String retrainAuc;
 
   @Option(names = "--out", paramLabel = "DIR", description = "where eval files go (default: eval/ next to the model directory)")
   Path out;
@@ -98,6 +105,9 @@ public final class EvalCommand implements Callable<Integer> {
     }
     if (benchmark.equals("wmdp")) {
       return multipleChoice();
+    }
+    if (benchmark.equals("muse")) {
+      return muse();
     }
     Map<TofuSplit, List<QaRecord>> splits = splits();
     List<QaRecord> holdout = holdout();
@@ -201,6 +211,63 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** MUSE's VerbMem, KnowMem and PrivLeak on MUSE's own files (--data data/news or data/books). */
+  private int muse() throws Exception {
+    if (data == null) {
+      throw new IllegalArgumentException("--benchmark muse needs --data DIR (MUSE's data/news or data/books)");
+    }
+    if (retrainAuc != null && retainModel != null) {
+      throw new IllegalArgumentException("--retrain-auc and --retain-model both give the retrain AUC: choose one");
+    }
+    MuseData files = MuseData.read(data);
+    OptionalDouble reference = retrainAuc == null ? OptionalDouble.empty() : OptionalDouble.of(publishedAuc(retrainAuc));
+    ComputeThreads.configure(threads);
+    if (retainModel != null) {
+      try (LlamaModel llm = ModelInputs.loadModel("--retain-model", retainModel);
+          Tokenizer tokenizer = Tokenizer.load(retainModel)) {
+        MuseEvaluator retain = new MuseEvaluator(llm, tokenizer, batch);
+        reference = OptionalDouble.of(PrivLeak.auc(retain.minKScores(files.privLeakForget()),
+            retain.minKScores(files.privLeakHoldout())));
+      }
+    }
+    MuseReport report;
+    try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+      MuseEvaluator muse = new MuseEvaluator(llm, tokenizer, batch);
+      report = new MuseReport(model.toString(), muse.verbMem(files.verbMemForget()),
+          muse.knowMem(files.knowMemForget(), files.knowMemForgetShots()),
+          muse.knowMem(files.knowMemRetain(), files.knowMemRetainShots()),
+          muse.minKScores(files.privLeakForget()), muse.minKScores(files.privLeakHoldout()), reference);
+    }
+    Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
+    report.write(dir);
+    spec.commandLine().getOut().print(report.table());
+    if (reference.isEmpty()) {
+      spec.commandLine().getOut().println("PrivLeak needs the retrain AUC: --retain-model DIR or --retrain-auc news|books|AUC");
+    }
+    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md");
+    return 0;
+  }
+
+  /** --retrain-auc: MUSE's published value for a corpus, or the number given. */
+  private static double publishedAuc(String value) {
+    return switch (value) {
+      case "news" -> PrivLeak.MUSE_NEWS_RETRAIN_AUC;
+      case "books" -> PrivLeak.MUSE_BOOKS_RETRAIN_AUC;
+      default -> {
+        double auc;
+        try {
+          auc = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--retrain-auc must be news, books or a number in (0, 1], got '" + value + "'");
+        }
+        if (!(auc > 0 && auc <= 1)) {
+          throw new IllegalArgumentException("--retrain-auc must be news, books or a number in (0, 1], got '" + value + "'");
+        }
+        yield auc;
+      }
+    };
+  }
+
   /** The four TOFU splits of the chosen benchmark, read and checked before any model loads. */
   private Map<TofuSplit, List<QaRecord>> splits() {
     Map<TofuSplit, Path> files = new EnumMap<>(TofuSplit.class);
@@ -222,8 +289,6 @@ public final class EvalCommand implements Callable<Integer> {
         files.put(TofuSplit.REAL_AUTHORS, data.resolve("real_authors_perturbed.json"));
         files.put(TofuSplit.WORLD_FACTS, data.resolve("world_facts_perturbed.json"));
       }
-      case "muse" -> throw new IllegalArgumentException("--benchmark muse: its metrics exist (eval.muse)"
-          + " but the model-side evaluation is not built yet");
       default -> throw new IllegalArgumentException("--benchmark must be mini, tofu, muse or wmdp, got '" + benchmark + "'");
     }
     Map<TofuSplit, List<QaRecord>> splits = new EnumMap<>(TofuSplit.class);

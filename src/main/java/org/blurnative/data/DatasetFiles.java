@@ -38,13 +38,14 @@ public final class DatasetFiles {
 
   /**
    * Documents: a .txt file split as {@code split} says; any other file is JSONL (or a JSON array)
-   * of {@code {"text": …}} objects, one document each, and {@code split} does not apply.
+   * of {@code {"text": …}} objects or bare strings (MUSE's privleak files), one document each, and
+   * {@code split} does not apply.
    */
   public static List<TextRecord> readText(Path file, TextSplit split) {
     if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
       List<TextRecord> out = new ArrayList<>();
-      for (JsonRecord r : JsonLines.read(file)) {
-        out.add(new TextRecord(r.requiredString("text")));
+      for (JsonRecord r : JsonLines.readObjectsOrStrings(file)) {
+        out.add(new TextRecord(r.bareString().orElseGet(() -> r.requiredString("text"))));
       }
       return out;
     }
@@ -63,6 +64,18 @@ public final class DatasetFiles {
     }
     if (out.isEmpty()) {
       throw JsonRecord.error(file, 1, "the file is empty: expected one document per line");
+    }
+    return out;
+  }
+
+  /**
+   * Prompt/continuation pairs, MUSE's verbmem files: {@code {"prompt": …, "gt": …}}, the true
+   * continuation under "gt".
+   */
+  public static List<ContinuationRecord> readContinuations(Path file) {
+    List<ContinuationRecord> out = new ArrayList<>();
+    for (JsonRecord r : JsonLines.read(file)) {
+      out.add(new ContinuationRecord(r.requiredString("prompt"), r.requiredString("gt")));
     }
     return out;
   }

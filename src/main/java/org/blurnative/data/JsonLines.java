@@ -34,6 +34,18 @@ final class JsonLines {
   private JsonLines() {}
 
   static List<JsonRecord> read(Path file) {
+    return read(file, true);
+  }
+
+  /**
+   * Like {@link #read(Path)}, but elements may also be bare strings (MUSE ships its privleak
+   * texts as a JSON array of strings); a number, array or null is still an error.
+   */
+  static List<JsonRecord> readObjectsOrStrings(Path file) {
+    return read(file, false);
+  }
+
+  private static List<JsonRecord> read(Path file, boolean objectsOnly) {
     List<String> lines = readLines(file);
     int first = 0;
     while (first < lines.size() && lines.get(first).isBlank()) {
@@ -43,8 +55,8 @@ final class JsonLines {
       throw JsonRecord.error(file, 1, "the file is empty: expected one JSON object per line");
     }
     return lines.get(first).stripLeading().startsWith("[")
-        ? readArray(file, String.join("\n", lines))
-        : readLinesAsObjects(file, lines);
+        ? readArray(file, String.join("\n", lines), objectsOnly)
+        : readLinesAsObjects(file, lines, objectsOnly);
   }
 
   /** Lines of strict UTF-8; a byte that is not UTF-8 is reported with its line. */
@@ -86,7 +98,7 @@ final class JsonLines {
     return line;
   }
 
-  private static List<JsonRecord> readLinesAsObjects(Path file, List<String> lines) {
+  private static List<JsonRecord> readLinesAsObjects(Path file, List<String> lines, boolean objectsOnly) {
     List<JsonRecord> records = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
@@ -99,12 +111,12 @@ final class JsonLines {
       } catch (JacksonException e) {
         throw JsonRecord.error(file, i + 1, "not valid JSON: " + e.getOriginalMessage());
       }
-      records.add(object(file, i + 1, node));
+      records.add(record(file, i + 1, node, objectsOnly));
     }
     return records;
   }
 
-  private static List<JsonRecord> readArray(Path file, String text) {
+  private static List<JsonRecord> readArray(Path file, String text, boolean objectsOnly) {
     List<JsonRecord> records = new ArrayList<>();
     int elementLine = 1; // where the element being read starts
     boolean inElement = false;
@@ -119,7 +131,7 @@ final class JsonLines {
         inElement = true;
         JsonNode node = ARRAY_JSON.readTree(p);
         inElement = false;
-        records.add(object(file, elementLine, node));
+        records.add(record(file, elementLine, node, objectsOnly));
       }
       if (p.nextToken() != null) {
         throw JsonRecord.error(file, p.currentTokenLocation().getLineNr(),
@@ -143,9 +155,10 @@ final class JsonLines {
     return records;
   }
 
-  private static JsonRecord object(Path file, int line, JsonNode node) {
-    if (!node.isObject()) {
-      throw JsonRecord.error(file, line, "expected a JSON object, got " + JsonRecord.describe(node));
+  private static JsonRecord record(Path file, int line, JsonNode node, boolean objectsOnly) {
+    if (!node.isObject() && (objectsOnly || !node.isTextual())) {
+      throw JsonRecord.error(file, line, "expected a JSON object" + (objectsOnly ? "" : " or string")
+          + ", got " + JsonRecord.describe(node));
     }
     return new JsonRecord(file, line, node);
   }

@@ -30,6 +30,17 @@ final class JsonRecord {
     return error(file, line, what);
   }
 
+  /** The record itself when it is a bare, non-empty JSON string; empty when it is an object. */
+  Optional<String> bareString() {
+    if (!node.isTextual()) {
+      return Optional.empty();
+    }
+    if (node.textValue().isEmpty()) {
+      throw error("the string is empty");
+    }
+    return Optional.of(node.textValue());
+  }
+
   /** A string that must be there and not be empty. */
   String requiredString(String field) {
     JsonNode v = node.get(field);

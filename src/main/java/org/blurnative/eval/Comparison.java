@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Several models' summary.json side by side: the paper's Table 2 columns as Markdown, and the
- * trade-off plot.
+ * Several models' summary.json side by side: the paper's Table 2 columns (or Table 3's, for MUSE)
+ * as Markdown, and the trade-off plot.
  */
 public record Comparison(List<String> names, List<JsonNode> summaries) {
 
@@ -29,7 +29,26 @@ public record Comparison(List<String> names, List<JsonNode> summaries) {
     return new Comparison(names, summaries);
   }
 
+  /** Whether these are MUSE summaries (all of them; a mix is refused). */
+  public boolean muse() {
+    long muse = summaries.stream().filter(s -> s.path("benchmark").asText().equals("muse")).count();
+    if (muse != 0 && muse != summaries.size()) {
+      throw new IllegalArgumentException("--compare mixes MUSE and TOFU-style eval directories: compare each kind on its own");
+    }
+    return muse != 0;
+  }
+
   public String markdown() {
+    if (muse()) {
+      StringBuilder md = new StringBuilder(MuseReport.header());
+      for (int i = 0; i < names.size(); i++) {
+        JsonNode s = summaries.get(i);
+        md.append(MuseReport.row(names.get(i), s.path("verbmem_f").asDouble(), s.path("knowmem_f").asDouble(),
+            s.path("knowmem_r").asDouble(), s.has("privleak")
+                ? java.util.OptionalDouble.of(s.path("privleak").asDouble()) : java.util.OptionalDouble.empty()));
+      }
+      return md.toString();
+    }
     StringBuilder md = new StringBuilder(
         "| model | forget quality | forget truth ratio | forget ROUGE-L | model utility |\n|---|---|---|---|---|\n");
     for (int i = 0; i < names.size(); i++) {
@@ -44,6 +63,9 @@ public record Comparison(List<String> names, List<JsonNode> summaries) {
   }
 
   public void plot(Path png, String title) throws IOException {
+    if (muse()) {
+      throw new IllegalArgumentException("--plot draws forget quality against model utility (TOFU-style); MUSE summaries have neither");
+    }
     List<TradeoffPlot.Point> points = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       points.add(new TradeoffPlot.Point(names.get(i), summaries.get(i).path("model_utility").asDouble(),

@@ -1,11 +1,13 @@
 package org.blurnative.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.blurnative.data.mini.MiniBenchmark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,13 +111,61 @@ class EvalCommandTest {
   }
 
   @Test
-  void unsupportedOrIncompleteBenchmarksAreOneLineErrors() {
-    CommandRunner.Result muse = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse");
-    assertEquals(2, muse.exit());
-    assertTrue(muse.err().contains("not built yet"), muse.err());
-    CommandRunner.Result tofu = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "tofu");
-    assertEquals(2, tofu.exit());
-    assertEquals(1, tofu.err().strip().lines().count(), tofu.err());
+  void museOnItsOwnLayoutWithThePublishedRetrainAucAndCompare() throws Exception {
+    Path data = Path.of(EvalCommandTest.class.getResource("/eval/muse/news").toURI());
+    Path out = dir.resolve("eval-muse");
+    CommandRunner.Result r = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse",
+        "--data", data.toString(), "--retrain-auc", "news", "--out", out.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals("muse", summary.path("benchmark").asText());
+    JsonNode perSample = new ObjectMapper().readTree(out.resolve("per_sample.json").toFile());
+    assertEquals(3, perSample.path("verbmem_f").size());
+    assertEquals(2, perSample.path("knowmem_r").size());
+    double mean = 0;
+    for (JsonNode g : perSample.path("knowmem_f")) {
+      mean += g.path("rougeLF1").asDouble() / 3 * 100;
+    }
+    assertEquals(mean, summary.path("knowmem_f").asDouble(), 1e-9);
+    double auc = summary.path("forget_holdout_auc").asDouble();
+    assertEquals((auc - 0.47719999999999996) / 0.47719999999999996 * 100, summary.path("privleak").asDouble(), 1e-9);
+    assertTrue(r.out().contains("| VerbMem on D_f (↓) |"), r.out());
+
+    // the same model as its own retrained model: PrivLeak 0
+    Path self = dir.resolve("eval-muse-self");
+    CommandRunner.Result s = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse",
+        "--data", data.toString(), "--retain-model", model.toString(), "--out", self.toString());
+    assertEquals(0, s.exit(), s.err());
+    assertEquals(0.0, new ObjectMapper().readTree(self.resolve("summary.json").toFile()).path("privleak").asDouble());
+
+    CommandRunner.Result table = CommandRunner.run("eval", "--compare", out + "," + self);
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(table.out().startsWith("| model | VerbMem on D_f"), table.out());
+    assertTrue(table.out().contains("| eval-muse-self |"), table.out());
+    CommandRunner.Result mixed = CommandRunner.run("eval", "--compare", out + "," + dir.resolve("eval-a"));
+    assertEquals(2, mixed.exit(), mixed.err());
+  }
+
+  @Test
+  void unsupportedOrIncompleteBenchmarksAreOneLineErrors() throws Exception {
+    Path data = Path.of(EvalCommandTest.class.getResource("/eval/muse/news").toURI());
+    for (List<String> bad : List.of(
+        List.of("--benchmark", "muse"),
+        List.of("--benchmark", "muse", "--data", dir.resolve("nowhere").toString()),
+        List.of("--benchmark", "muse", "--data", data.toString(), "--retrain-auc", "tabloids"),
+        List.of("--benchmark", "muse", "--data", data.toString(), "--retrain-auc", "1.5"),
+        List.of("--benchmark", "muse", "--data", data.toString(), "--retrain-auc", "news",
+            "--retain-model", model.toString()),
+        List.of("--benchmark", "tofu"),
+        List.of("--benchmark", "squad"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("eval", "--model", model.toString(),
+          "--out", dir.resolve("never").toString()));
+      args.addAll(bad);
+      CommandRunner.Result r = CommandRunner.run(args.toArray(String[]::new));
+      assertEquals(2, r.exit(), bad + ": " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), bad + ": " + r.err());
+      assertFalse(java.nio.file.Files.exists(dir.resolve("never")), bad + " wrote output");
+    }
     CommandRunner.Result missing = CommandRunner.run("eval", "--model", dir.resolve("nope").toString());
     assertEquals(2, missing.exit());
   }

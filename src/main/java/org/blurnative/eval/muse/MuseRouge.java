@@ -22,9 +22,14 @@ public final class MuseRouge {
     }
     double sum = 0;
     for (int i = 0; i < references.size(); i++) {
-      sum += SCORER.rougeL(references.get(i), outputs.get(i)).fmeasure();
+      sum += f1(references.get(i), outputs.get(i));
     }
     return sum / references.size() * 100;
+  }
+
+  /** One output's ROUGE-L F1 against its reference, in [0, 1]. */
+  public static double f1(String reference, String output) {
+    return SCORER.rougeL(reference, output).fmeasure();
   }
 
   /** KnowMem's answer: the generation up to the first blank line or next "Question". */
