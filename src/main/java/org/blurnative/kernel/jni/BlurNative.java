@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
 import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.MemberSetter;
 import org.bytedeco.javacpp.annotation.Name;
@@ -106,6 +107,9 @@ public final class BlurNative {
       @Cast("float*") long theta, @Cast("float*") long m, @Cast("float*") long v,
       @Cast("const void*") long gf, @Cast("const void*") long gr, @Cast("int64_t") long n,
       @Cast("blur_dtype") int dtype, double cf, double cr, @Cast("const blur_adamw*") AdamWHyper hp);
+
+  /** a += b for sums from the next shard: the doubles added in the caller's (rank) order, flags OR-ed. */
+  public static native void blur_sums_add(Sums a, @Const Sums b);
 
   public static native int blur_copy(
       @Cast("void*") long dst, @Cast("const void*") long src, @Cast("int64_t") long bytes);
