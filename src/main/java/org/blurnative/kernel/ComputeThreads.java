@@ -23,6 +23,7 @@ public final class ComputeThreads {
     int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     openblas_full.openblas_set_num_threads(cores);
     torch.set_num_threads(1);
-    BlurNative.blur_set_num_threads(threads);
+    // explicitly: libblur's default is OpenMP's max-threads, which set_num_threads(1) just made 1
+    BlurNative.blur_set_num_threads(cores);
   }
 }
