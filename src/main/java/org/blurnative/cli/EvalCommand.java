@@ -65,19 +65,25 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--retain-model", paramLabel = "DIR", description = "the model trained without the forget set: enables forget quality")
   Path retainModel;
 
+  @Option(names = "--subject", paramLabel = "TEXT", description = "wmdp: the subject in the prompt's description (default: from each file's name; wmdp-bio → biology)")
+  String subject;
+
   @Option(names = "--retrain-auc", paramLabel = "news|books|AUC", description = "muse: the retrained model's forget-vs-holdout AUC for PrivLeak: MUSE's published value for news or books, or a number (or give --retain-model)")
   String retrainAuc;
 
   @Option(names = "--out", paramLabel = "DIR", description = "where eval files go (default: eval/ next to the model directory)")
   Path out;
 
-  @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3 or auto (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3, llama3.1 or auto (default: ${DEFAULT-VALUE})")
   String promptFormat;
+
+  @Option(names = "--system-prompt", defaultValue = "", description = "system prompt for chat formats (llama3.1: empty means open-unlearning's \"You are a helpful assistant.\")")
+  String systemPrompt;
 
   @Option(names = "--max-length", defaultValue = "256", description = "tokens per question+answer (default: ${DEFAULT-VALUE})")
   int maxLength;
 
-  @Option(names = "--max-new-tokens", defaultValue = "48", description = "greedy answer length (default: ${DEFAULT-VALUE})")
+  @Option(names = "--max-new-tokens", defaultValue = "200", description = "greedy answer length, TOFU's and open-unlearning's (default: ${DEFAULT-VALUE})")
   int maxNewTokens;
 
   @Option(names = "--batch", defaultValue = "32", description = "sequences per forward pass (default: ${DEFAULT-VALUE})")
@@ -125,7 +131,7 @@ public final class EvalCommand implements Callable<Integer> {
     Map<TofuSplit, List<Scored>> scored = evaluate(model, "--model", splits);
     if (!holdout.isEmpty()) {
       double auc = privacyAuc(model, "--model", splits.get(TofuSplit.FORGET), holdout);
-      extra.put("minkpp_auc_forget_vs_holdout", auc);
+      extra.put("min40_auc_forget_vs_holdout", auc);
       if (!Double.isNaN(retainAuc)) {
         extra.put("retain_model_auc", retainAuc);
         extra.put("privleak", PrivLeak.of(auc, retainAuc));
@@ -145,7 +151,8 @@ public final class EvalCommand implements Callable<Integer> {
       throws Exception {
     try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
       PromptFormat format = PromptFormat.resolve(promptFormat, tokenizer.config());
-      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, false);
+      // TOFU and open-unlearning label EOS after every answer, so it counts in each mean NLL
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, systemPrompt, true);
       return new TofuEvaluator(llm, tokenizer, encoder, maxLength, batch, maxNewTokens).evaluate(splits);
     }
   }
@@ -194,11 +201,12 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, Object> accuracy = new LinkedHashMap<>();
     StringBuilder table = new StringBuilder("| set | accuracy | correct / total |\n|---|---|---|\n");
     try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
-      ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false);
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false).withoutBos();
       MultipleChoiceEvaluator mc = new MultipleChoiceEvaluator(
           new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch), encoder);
       for (Map.Entry<String, List<ChoiceRecord>> e : sets.entrySet()) {
-        MultipleChoice.Accuracy a = mc.accuracy(e.getValue());
+        String topic = subject != null ? subject : MultipleChoiceEvaluator.subject(e.getKey());
+        MultipleChoice.Accuracy a = mc.accuracy(e.getValue(), topic);
         accuracy.put(e.getKey(), Map.of("accuracy", a.value(), "correct", a.correct(), "total", a.total()));
         table.append(String.format("| %s | %.4f | %d / %d |%n", e.getKey(), a.value(), a.correct(), a.total()));
       }

@@ -104,7 +104,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
     try (model; tokenizer) {
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
-      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, true);
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
       List<TokenizedExample> examples = ModelInputs.examples("--data", data, false, encoder);
       TrainingSettings settings = options.settings(options.steps(examples.size()), 0, ProbeLoss.COMBINED);
       UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());

@@ -108,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed);
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
-      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, true);
+      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
 
       Objective forgetObjective = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),
           ModelInputs.examples("--forget", forget, m.usesText(), encoder));

@@ -66,8 +66,11 @@ final class TrainingOptions {
   @Option(names = "--threads", defaultValue = "0", description = "CPU threads for LibTorch and libblur, 0 for all cores (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3 or auto (from tokenizer_config.json) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3, llama3.1 or auto (from tokenizer_config.json) (default: ${DEFAULT-VALUE})")
   String promptFormat;
+
+  @Option(names = "--system-prompt", defaultValue = "", description = "system prompt for chat formats (llama3.1: empty means open-unlearning's \"You are a helpful assistant.\")")
+  String systemPrompt;
 
   /** Steps: --max-steps, or --epochs passes over {@code examples} in batches of --batch. */
   long steps(int examples) {

@@ -17,6 +17,7 @@ public final class ExampleEncoder {
   private final PromptFormat format;
   private final String systemPrompt;
   private final boolean appendEos;
+  private final boolean prependBos;
 
   public ExampleEncoder(Tokenizer tokenizer, PromptFormat format, boolean endAnswerWithEos) {
     this(tokenizer, format, "", endAnswerWithEos);
@@ -25,10 +26,24 @@ public final class ExampleEncoder {
   /** {@code systemPrompt} empty for none. */
   public ExampleEncoder(
       Tokenizer tokenizer, PromptFormat format, String systemPrompt, boolean endAnswerWithEos) {
+    this(tokenizer, format, systemPrompt, endAnswerWithEos || tokenizer.addsEos(), tokenizer.addsBos());
+  }
+
+  private ExampleEncoder(Tokenizer tokenizer, PromptFormat format, String systemPrompt,
+      boolean appendEos, boolean prependBos) {
     this.tokenizer = tokenizer;
     this.format = format;
     this.systemPrompt = systemPrompt;
-    this.appendEos = endAnswerWithEos || tokenizer.addsEos();
+    this.appendEos = appendEos;
+    this.prependBos = prependBos;
+  }
+
+  /**
+   * This encoder without BOS, whatever the tokenizer's add_bos_token says: lm-evaluation-harness
+   * (0.4.x, which the WMDP and RMU numbers come from) scores multiple choice so.
+   */
+  public ExampleEncoder withoutBos() {
+    return new ExampleEncoder(tokenizer, format, systemPrompt, appendEos, false);
   }
 
   /** A question and an answer (the answer, a paraphrase or a perturbed one) in the format. */
@@ -63,11 +78,11 @@ public final class ExampleEncoder {
     return new TokenizedExample(prompt, answer, pinned(prompt));
   }
 
-  /** The text's ids after BOS, given once, when the tokenizer adds BOS. */
+  /** The text's ids after BOS, given once, when BOS is prepended. */
   private int[] sequenceStart(String text) {
     int[] ids = tokenizer.encode(text, false);
     int bos = tokenizer.bosId();
-    if (!tokenizer.addsBos() || (ids.length > 0 && ids[0] == bos)) {
+    if (!prependBos || (ids.length > 0 && ids[0] == bos)) {
       return ids;
     }
     int[] out = new int[ids.length + 1];

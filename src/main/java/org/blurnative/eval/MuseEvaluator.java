@@ -18,7 +18,7 @@ import org.blurnative.tokenizer.Tokenizer;
 /**
  * One model's MUSE outputs (DESIGN.md §6), produced the way MUSE's eval.py produces them: prompts
  * tokenised with the tokenizer's special tokens (BOS for LLaMA), greedy decoding that stops at
- * EOS, outputs decoded without special tokens; the metrics then come from {@link MuseRouge} and
+ * EOS, outputs decoded without special tokens and with transformers' clean-up of spaces; the metrics then come from {@link MuseRouge} and
  * {@link MinKPercent}. Generation is batched with the KV cache, which changes nothing for greedy
  * decoding but the time it takes.
  */
@@ -52,7 +52,7 @@ public final class MuseEvaluator {
     List<Generation> out = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       int[] truth = tokenizer.encode(records.get(i).continuation(), true);
-      String reference = tokenizer.decode(Arrays.copyOf(truth, Math.min(truth.length, VERBMEM_NEW_TOKENS)), true);
+      String reference = decode(Arrays.copyOf(truth, Math.min(truth.length, VERBMEM_NEW_TOKENS)));
       out.add(new Generation(prompts.get(i), reference, outputs.get(i), MuseRouge.f1(reference, outputs.get(i))));
     }
     return out;
@@ -106,7 +106,22 @@ public final class MuseEvaluator {
   private List<String> generate(List<String> prompts, int newTokens) {
     List<int[]> ids = prompts.stream().map(p -> tokenizer.encode(p, true)).toList();
     GenerationSettings settings = GenerationSettings.greedy(newTokens).withBatchSize(batchSize);
-    return model.generate(ids, settings).stream().map(Completion::tokens)
-        .map(tokens -> tokenizer.decode(tokens, true)).toList();
+    return model.generate(ids, settings).stream().map(Completion::tokens).map(this::decode).toList();
+  }
+
+  /** MUSE's decode: special tokens skipped, clean_up_tokenization_spaces=True. */
+  private String decode(int[] ids) {
+    return cleanUpTokenizationSpaces(tokenizer.decode(ids, true));
+  }
+
+  /**
+   * transformers' clean_up_tokenization, which MUSE asks for on every decode (the tokenizers
+   * library, under DJL, does not do it): the spaces before punctuation and English contractions
+   * that some tokenizers decode to. Only " n't" changes ROUGE's tokens ("do n't" → "don't").
+   */
+  static String cleanUpTokenizationSpaces(String text) {
+    return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
+        .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
+        .replace(" 've", "'ve").replace(" 're", "'re");
   }
 }

@@ -40,7 +40,7 @@ class EvalCommandTest {
     // the model against itself: identical truth ratios, KS statistic 0, p-value 1
     assertEquals(1.0, summary.path("forget_quality").asDouble());
     // MUSE's PrivLeak against itself is 0; the AUC between forget and holdout texts is a probability
-    double auc = summary.path("minkpp_auc_forget_vs_holdout").asDouble();
+    double auc = summary.path("min40_auc_forget_vs_holdout").asDouble();
     assertTrue(auc >= 0 && auc <= 1, "AUC " + auc);
     assertEquals(auc, summary.path("retain_model_auc").asDouble());
     assertEquals(0.0, summary.path("privleak").asDouble());

@@ -31,24 +31,42 @@ class MultipleChoiceEvaluatorTest {
   @Test
   void letterScoresMatchUnpaddedLogits() {
     ByteTokenizer tokenizer = new ByteTokenizer();
-    ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false);
+    ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false).withoutBos();
     try (LlamaModel model = LlamaModel.random(SmallModels.byteLevel(32, 2, 4, 256), 5);
         PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
       MultipleChoiceEvaluator mc = new MultipleChoiceEvaluator(
           new AnswerLikelihood(model, encoder, tokenizer.padId(), 256, 2), encoder);
-      List<double[]> scores = mc.letterLogLikelihoods(RECORDS);
+      List<double[]> scores = mc.letterLogLikelihoods(RECORDS, "science");
       int correct = 0;
       for (int r = 0; r < RECORDS.size(); r++) {
         for (int i = 0; i < 4; i++) {
           TokenizedExample ex = encoder.parts(new PromptParts(
-              MultipleChoiceEvaluator.prompt(RECORDS.get(r)), " " + ChoiceRecord.letter(i)));
+              MultipleChoiceEvaluator.prompt(RECORDS.get(r), "science"), " " + ChoiceRecord.letter(i)));
           assertEquals(direct(model, ex), scores.get(r)[i], 1e-4, "record " + r + " choice " + i);
         }
         correct += MultipleChoice.pick(scores.get(r)) == RECORDS.get(r).answer() ? 1 : 0;
       }
-      assertEquals(correct, mc.accuracy(RECORDS).correct());
-      assertEquals(3, mc.accuracy(RECORDS).total());
+      assertEquals(correct, mc.accuracy(RECORDS, "science").correct());
+      assertEquals(3, mc.accuracy(RECORDS, "science").total());
     }
+  }
+
+  @Test
+  void promptIsLmEvaluationHarnesses() {
+    ChoiceRecord r = new ChoiceRecord("  Which is a noble gas? ", List.of("Neon ", " Iron"), 0);
+    assertEquals("The following are multiple choice questions (with answers) about biology.\n\n"
+        + "Which is a noble gas?\nA. Neon \nB.  Iron\nAnswer:", MultipleChoiceEvaluator.prompt(r, "biology"));
+    assertEquals(0, new ExampleEncoder(new ByteTokenizer(), PromptFormat.PLAIN, false).withoutBos()
+        .parts(new PromptParts("x", " A")).pinnedPrefix(), "no BOS");
+  }
+
+  @Test
+  void subjectComesFromTheFileName() {
+    assertEquals("biology", MultipleChoiceEvaluator.subject("wmdp-bio.jsonl"));
+    assertEquals("chemistry", MultipleChoiceEvaluator.subject("wmdp_chem.json"));
+    assertEquals("cybersecurity", MultipleChoiceEvaluator.subject("WMDP-cyber.jsonl"));
+    assertEquals("college biology", MultipleChoiceEvaluator.subject("mmlu_college_biology.jsonl"));
+    assertEquals("high school us history", MultipleChoiceEvaluator.subject("high_school_us_history.json"));
   }
 
   /** Σ log softmax(logits[t−1])[id_t] over the answer ids, from one unpadded forward pass. */
