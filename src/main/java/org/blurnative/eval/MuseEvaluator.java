@@ -18,9 +18,9 @@ import org.blurnative.tokenizer.Tokenizer;
 /**
  * One model's MUSE outputs (DESIGN.md §6), produced the way MUSE's eval.py produces them: prompts
  * tokenised with the tokenizer's special tokens (BOS for LLaMA), greedy decoding that stops at
- * EOS, outputs decoded without special tokens and with transformers' clean-up of spaces; the metrics then come from {@link MuseRouge} and
- * {@link MinKPercent}. Generation is batched with the KV cache, which changes nothing for greedy
- * decoding but the time it takes.
+ * EOS, outputs decoded without special tokens and with transformers' clean-up of spaces; the
+ * metrics then come from {@link MuseRouge} and {@link MinKPercent}. Generation is batched with the
+ * KV cache, which changes nothing for greedy decoding but the time it takes.
  */
 public final class MuseEvaluator {
   /** VerbMem continues each forget prompt by this many tokens; the truth is cut to as many. */
