@@ -62,6 +62,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rmu-steering", defaultValue = "6.5", description = "RMU's steering coefficient c (default: ${DEFAULT-VALUE})")
   double rmuSteering;
 
+  @Option(names = "--retain-loss", defaultValue = "nll", description = "retain objective of the QA methods: nll, or kl to the original model (default: ${DEFAULT-VALUE})")
+  String retainLoss;
+
+  @Option(names = "--swap-levels", description = "BLUR methods: swap the roles, the retain loss becomes the protected lower level (paper Remark 2.1)")
+  boolean swapLevels;
+
   @Option(names = "--adaptive-lr-every", paramLabel = "N",
       description = "adaptive learning rate (GeN, as NGDiff uses it): after every N-th step, fit the loss along the step and rescale --lr; 0: off (default: 4 for ngdiff, 0 for the others)")
   Integer adaptiveLrEvery;  // null: the method's default
@@ -106,7 +112,8 @@ public final class TrainCommand implements Callable<Integer> {
       if (m.usesText() && layer >= layers) {
         throw new IllegalArgumentException("--rmu-layer " + rmuLayer + ": the model has " + layers + " layers");
       }
-      MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed);
+      MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed,
+          MethodParameters.RetainLoss.parse(retainLoss), swapLevels);
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
 

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.blurnative.loss.GradientAscentLoss;
+import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.Loss;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
@@ -12,6 +13,7 @@ import org.blurnative.loss.RmuRetainLoss;
 import org.blurnative.loss.SimNpoLoss;
 import org.blurnative.update.BlurRule;
 import org.blurnative.update.NormalizedDifferenceRule;
+import org.blurnative.update.SwappedBlurRule;
 import org.blurnative.update.UpdateRule;
 import org.blurnative.update.WeightedSumRule;
 
@@ -58,11 +60,19 @@ public enum Method {
 
   /** null for GA, which has no retain term. */
   public Loss retainLoss(MethodParameters p) {
+    if (usesText() && p.retainLoss() == MethodParameters.RetainLoss.KL) {
+      throw new IllegalArgumentException("--retain-loss kl: " + label() + " keeps the retain set with RMU's own loss");
+    }
     return switch (this) {
       case GA -> null;
       case BLUR_RMU, RMU -> new RmuRetainLoss(p.rmuLayer());
-      default -> new NllLoss();
+      default -> p.retainLoss() == MethodParameters.RetainLoss.KL ? new KlLoss() : new NllLoss();
     };
+  }
+
+  /** BLUR-NPO, BLUR-SimNPO and BLUR-RMU: the bi-level methods. */
+  public boolean isBlur() {
+    return this == BLUR_NPO || this == BLUR_SIMNPO || this == BLUR_RMU;
   }
 
   /**
@@ -75,8 +85,11 @@ public enum Method {
   }
 
   public UpdateRule rule(MethodParameters p) {
+    if (p.swapLevels() && !isBlur()) {
+      throw new IllegalArgumentException("--swap-levels applies to the BLUR methods, not " + label());
+    }
     return switch (this) {
-      case BLUR_NPO, BLUR_SIMNPO, BLUR_RMU -> new BlurRule(p.gamma());
+      case BLUR_NPO, BLUR_SIMNPO, BLUR_RMU -> p.swapLevels() ? new SwappedBlurRule(p.gamma()) : new BlurRule(p.gamma());
       case GA -> WeightedSumRule.gradientAscent();
       case GRADDIFF, NPO, SIMNPO, RMU -> new WeightedSumRule(p.lambda());
       case NGDIFF -> new NormalizedDifferenceRule();

@@ -76,6 +76,27 @@ class TrainCommandTest {
   }
 
   @Test
+  void klRetainLossAndSwappedLevelsAreSelectable(@TempDir Path dir) throws Exception {
+    Path kl = dir.resolve("kl");
+    CommandRunner.Result r = train(kl, "--method", "graddiff", "--retain-loss", "kl");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode params = new ObjectMapper().readTree(kl.resolve("run.json").toFile()).path("config").path("parameters");
+    assertEquals("KL", params.path("retainLoss").asText());
+    // KL to a reference that starts as the model itself: 0 at the first step
+    JsonNode first = new ObjectMapper().readTree(Files.readAllLines(kl.resolve("metrics.jsonl")).get(0));
+    assertEquals(0.0, first.path("retain_loss").asDouble(), 1e-6);
+
+    Path swapped = dir.resolve("swapped");
+    r = train(swapped, "--method", "blur-npo", "--swap-levels", "--gamma", "0.5");
+    assertEquals(0, r.exit(), r.err());
+    for (String line : Files.readAllLines(swapped.resolve("metrics.jsonl"))) {
+      JsonNode m = new ObjectMapper().readTree(line);
+      assertEquals(1.0, m.path("c_f").asDouble(), "the forget gradient enters whole");
+      assertEquals(0.5, m.path("A_r").asDouble(), 1e-6, "the retain level is protected: A_r = γ");
+    }
+  }
+
+  @Test
   void configFileGivesDefaultsAndFlagsWin(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("blur.json");
     Files.writeString(config, "{\"method\": \"npo\", \"lambda\": 0.5, \"beta\": 0.2}");
@@ -136,7 +157,10 @@ class TrainCommandTest {
         List.of("--micro-batch", "9"),
         List.of("--method", "ga", "--adaptive-lr-every", "1"),
         List.of("--method", "ngdiff", "--adaptive-lr-loss", "sideways"),
-        List.of("--method", "ngdiff", "--adaptive-lr-every", "-2"));
+        List.of("--method", "ngdiff", "--adaptive-lr-every", "-2"),
+        List.of("--method", "npo", "--swap-levels"),
+        List.of("--method", "npo", "--retain-loss", "mse"),
+        List.of("--method", "rmu", "--retain-loss", "kl"));
     for (List<String> bad : cases) {
       CommandRunner.Result r = train(out, bad.toArray(String[]::new));
       assertEquals(2, r.exit(), bad + ": " + r.err());
