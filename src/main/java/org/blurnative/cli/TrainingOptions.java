@@ -60,7 +60,7 @@ final class TrainingOptions {
   @Option(names = "--seed", defaultValue = "42", description = "seeds the data order and random initialisation (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--backend", defaultValue = "cpu", description = "java, torch, cpu or cuda (default: ${DEFAULT-VALUE})")
+  @Option(names = "--backend", defaultValue = "cpu", description = "cpu, torch or java; training runs on the CPU (cuda is for bench) (default: ${DEFAULT-VALUE})")
   String backend;
 
   @Option(names = "--threads", defaultValue = "0", description = "CPU threads for LibTorch and libblur, 0 for all cores (default: ${DEFAULT-VALUE})")

@@ -154,6 +154,7 @@ class TrainCommandTest {
         List.of("--model", dir.resolve("nowhere").toString()),
         List.of("--config", badConfig.toString()),
         List.of("--backend", "tpu"),
+        List.of("--backend", "cuda"),
         List.of("--micro-batch", "9"),
         List.of("--method", "ga", "--adaptive-lr-every", "1"),
         List.of("--method", "ngdiff", "--adaptive-lr-loss", "sideways"),
