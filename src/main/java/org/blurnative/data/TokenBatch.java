@@ -39,9 +39,19 @@ public record TokenBatch(
     return inputIds.length == 0 ? 0 : inputIds[0].length;
   }
 
-  /** The number of positions with a label: what a token-mean loss divides by. */
+  /**
+   * The labels a logit predicts, what a token-mean loss divides by: positions t ≥ 1 with a label,
+   * as Hugging Face counts {@code labels[..., 1:] != -100}. A label at t = 0 (an answer with no
+   * prompt and no BOS before it) has no logit before it and is not counted.
+   */
   public int answerTokens() {
-    return Arrays.stream(answerLengths).sum();
+    int n = 0;
+    for (int[] row : labels) {
+      for (int t = 1; t < row.length; t++) {
+        n += row[t] != IGNORE ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   public int answerIdsCutTotal() {

@@ -103,6 +103,15 @@ class CollatorTest {
   }
 
   @Test
+  void aLabelAtPositionZeroIsNotCountedAsPredicted() {
+    // a document without BOS: its first id has a label but no logit before it
+    TokenizedExample doc = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false).withoutBos().text("abcd");
+    assertEquals(0, doc.promptIds().length);
+    TokenBatch b = new Collator(PAD, BatchOptions.training(64)).collate(List.of(doc, plain.qa("Who?", "Ann")));
+    assertEquals(3 + plain.qa("Who?", "Ann").answerIds().length, b.answerTokens());
+  }
+
+  @Test
   void leftPaddingPutsEveryRowsEndInTheLastColumn() {
     TokenBatch b = new Collator(PAD, BatchOptions.generation(64))
         .collate(List.of(plain.prompt("Who?"), plain.prompt("Why not?")));
