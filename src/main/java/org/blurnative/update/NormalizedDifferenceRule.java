@@ -4,8 +4,9 @@ import org.blurnative.kernel.GradientSums;
 
 /**
  * NGDiff (Bu et al. 2024, arXiv 2410.22086): u = g_f/‖g_f‖ + g_r/‖g_r‖, each task's gradient
- * normalised so neither dominates. A zero gradient contributes nothing rather than 0/0. The
- * method's adaptive learning rate is the trainer's business, not the direction's.
+ * normalised so neither dominates. A zero gradient (or one so small that 1/‖g‖ leaves float32's
+ * range) contributes nothing rather than 0/0. The method's adaptive learning rate is the
+ * trainer's business, not the direction's.
  */
 public record NormalizedDifferenceRule() implements UpdateRule {
 
@@ -15,6 +16,6 @@ public record NormalizedDifferenceRule() implements UpdateRule {
   }
 
   private static double inverseNorm(double squaredNorm) {
-    return squaredNorm == 0 ? 0 : 1 / Math.sqrt(squaredNorm);
+    return Coefficients.withinFloatRange(1 / Math.sqrt(squaredNorm));
   }
 }

@@ -28,6 +28,20 @@ class UpdateRulesTest {
   }
 
   @Test
+  void anUnderflowedGradientCountsAsZeroInsteadOfAnOutOfRangeCoefficient() {
+    // g_f of float32 denormals: F = 1e-80, d = 1e-40, so d/F = 1e40 > FLT_MAX
+    GradientSums tiny = GradientSums.of(1e-40, 1e-80, 5);
+    assertCoefficients(0, 1, new BlurRule(1).coefficients(tiny));
+    assertCoefficients(0, 1 / Math.sqrt(5), new NormalizedDifferenceRule().coefficients(tiny));
+    assertCoefficients(1, 0, new SwappedBlurRule(1).coefficients(GradientSums.of(1e-40, 5, 1e-80)));
+    // just inside the range the projection is kept
+    GradientSums small = GradientSums.of(1e-20, 1e-50, 5);
+    assertEquals(1 - 1e30, new BlurRule(1).coefficients(small).cf(), 1e16);
+    // and NaN is never hidden
+    assertTrue(Double.isNaN(new BlurRule(1).coefficients(new GradientSums(1, Double.NaN, 1, true)).cf()));
+  }
+
+  @Test
   void swappedBlurProjectsTheForgetGradientOffTheRetainGradient() {
     // c_r = γ − d/R = 1 − 4/5
     assertCoefficients(1, 0.2, new SwappedBlurRule(1).coefficients(SUMS));
