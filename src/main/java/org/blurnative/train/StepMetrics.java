@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * and the paper's diagnostics (DESIGN.md §5). Undefined values (a diagnostic over a zero norm, the
  * retain loss of a single-objective run) are omitted rather than written as NaN. With the adaptive
  * learning rate, lr_scale is its factor on the schedule for this step and gen_ratio GeN's r*
- * measured after it (on probing steps, when defined).
+ * measured after it (on probing steps, when defined). When --clip shortened u, c_f, c_r, A_f, A_r
+ * and u_norm describe the u that was applied and clip_scale the factor it was scaled by (BLUR's
+ * A_f is then γ·clip_scale).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepMetrics(
@@ -25,6 +27,7 @@ public record StepMetrics(
     @JsonProperty("A_f") Double forgetAlignment,
     @JsonProperty("A_r") Double retainAlignment,
     @JsonProperty("u_norm") Double updateNorm,
+    @JsonProperty("clip_scale") Double clipScale,
     double lr,
     @JsonProperty("lr_scale") Double lrScale,
     @JsonProperty("gen_ratio") Double genRatio,

@@ -137,7 +137,8 @@ public final class Trainer {
                   adaptive ? lrScale : null, started);
             } else {
               skips = 0;
-              Coefficients c = coefficients(sums);
+              Combination combination = combination(sums);
+              Coefficients c = combination.coefficients();
               boolean probing = adaptive && step % settings.adaptiveLrEvery() == 0 && lr > 0;
               Tensor before = probing ? theta.clone() : null;
               optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
@@ -149,7 +150,7 @@ public final class Trainer {
                 ratio = StepMetrics.finite(measured.ratio());
                 lrScale = measured.nextScale();
               }
-              metrics = applied(step, forgetOrder.epoch(), forgetLoss, retainLoss, sums, c, lr,
+              metrics = applied(step, forgetOrder.epoch(), forgetLoss, retainLoss, sums, combination, lr,
                   scaleUsed, ratio, started);
             }
           }
@@ -189,36 +190,40 @@ public final class Trainer {
     return evaluator.accumulate(side.objective().loss(), side.batch(), settings.microBatches());
   }
 
+  /** The step's (c_f, c_r) and, when --clip shortened u, the factor it was scaled by. */
+  private record Combination(Coefficients coefficients, Double clipScale) {}
+
   /** The rule's (c_f, c_r), scaled down when ‖u‖ exceeds --clip; (1, 0) for a single objective. */
-  private Coefficients coefficients(GradientSums sums) {
+  private Combination combination(GradientSums sums) {
     Coefficients c = retain == null ? new Coefficients(1, 0) : rule.coefficients(sums);
     double norm = Diagnostics.of(sums, c).updateNorm();
     if (settings.clipNorm() > 0 && norm > settings.clipNorm()) {
       double scale = settings.clipNorm() / norm;
-      c = new Coefficients(c.cf() * scale, c.cr() * scale);
+      return new Combination(new Coefficients(c.cf() * scale, c.cr() * scale), scale);
     }
-    return c;
+    return new Combination(c, null);
   }
 
   private StepMetrics applied(long step, int epoch, double forgetLoss, Double retainLoss,
-      GradientSums sums, Coefficients c, double lr, Double lrScale, Double ratio, long started) {
+      GradientSums sums, Combination combination, double lr, Double lrScale, Double ratio, long started) {
     double seconds = (System.nanoTime() - started) / 1e9;
+    Coefficients c = combination.coefficients();
     if (retain == null) {
       return new StepMetrics(step, epoch, forgetLoss, null, null, sums.ff(), null, null, null, null,
-          null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), lr, lrScale, ratio,
-          seconds, false);
+          null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), combination.clipScale(), lr,
+          lrScale, ratio, seconds, false);
     }
     Diagnostics dg = Diagnostics.of(sums, c);
     return new StepMetrics(step, epoch, forgetLoss, retainLoss, sums.dot(), sums.ff(), sums.rr(),
         c.cf(), c.cr(), StepMetrics.finite(dg.cos()), StepMetrics.finite(dg.forgetAlignment()),
-        StepMetrics.finite(dg.retainAlignment()), StepMetrics.finite(dg.updateNorm()), lr, lrScale,
-        ratio, seconds, false);
+        StepMetrics.finite(dg.retainAlignment()), StepMetrics.finite(dg.updateNorm()),
+        combination.clipScale(), lr, lrScale, ratio, seconds, false);
   }
 
   private static StepMetrics skipped(long step, int epoch, double forgetLoss, Double retainLoss,
       double lr, Double lrScale, long started) {
     return new StepMetrics(step, epoch, StepMetrics.finite(forgetLoss),
         retainLoss == null ? null : StepMetrics.finite(retainLoss), null, null, null, null, null,
-        null, null, null, null, lr, lrScale, null, (System.nanoTime() - started) / 1e9, true);
+        null, null, null, null, null, lr, lrScale, null, (System.nanoTime() - started) / 1e9, true);
   }
 }

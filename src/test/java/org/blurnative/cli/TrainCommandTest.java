@@ -97,6 +97,23 @@ class TrainCommandTest {
   }
 
   @Test
+  void clippingShortensUToTheLimitAndSaysByHowMuch(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("clipped");
+    CommandRunner.Result r = train(out, "--method", "blur-npo", "--clip", "0.01");
+    assertEquals(0, r.exit(), r.err());
+    for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+      JsonNode m = new ObjectMapper().readTree(line);
+      double scale = m.path("clip_scale").asDouble();
+      assertTrue(scale > 0 && scale < 1, line);
+      assertEquals(0.01, m.path("u_norm").asDouble(), 1e-12, line);
+      assertEquals(scale, m.path("A_f").asDouble(), 1e-6, "BLUR's A_f = γ·clip_scale with γ = 1: " + line);
+    }
+    Path free = dir.resolve("free");
+    assertEquals(0, train(free, "--method", "blur-npo").exit());
+    assertFalse(Files.readString(free.resolve("metrics.jsonl")).contains("clip_scale"));
+  }
+
+  @Test
   void configFileGivesDefaultsAndFlagsWin(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("blur.json");
     Files.writeString(config, "{\"method\": \"npo\", \"lambda\": 0.5, \"beta\": 0.2}");
