@@ -76,8 +76,20 @@ public final class TrainCommand implements Callable<Integer> {
       description = "the loss the adaptive learning rate minimises along the step: retain, or combined (c_f·f + c_r·r, whose gradient is u) (default: ${DEFAULT-VALUE})")
   String adaptiveLrLoss;
 
-  @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose names match (e.g. RMU: 'layers\\.[5-7]\\.mlp')")
+  @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose names match (default: all; RMU methods: mlp.down_proj of layers l-2..l, as the RMU reference)")
   String trainable;
+
+  /**
+   * What the RMU reference (WMDP's rmu/unlearn.py, layer_ids [l−2, l−1, l], param_ids [6]) updates:
+   * the MLP down-projection of the steered layer and the two below it.
+   */
+  static String rmuParameters(int layer) {
+    StringBuilder layers = new StringBuilder();
+    for (int l = Math.max(0, layer - 2); l <= layer; l++) {
+      layers.append(layers.length() == 0 ? "" : "|").append(l);
+    }
+    return "model\\.layers\\.(" + layers + ")\\.mlp\\.down_proj\\.weight";
+  }
 
   @Mixin
   TrainingOptions options;
@@ -104,13 +116,14 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }
     try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
-      if (trainable != null && llm.setTrainable(trainable).isEmpty()) {
-        throw new IllegalArgumentException("--trainable '" + trainable + "' matches no parameter");
-      }
       int layers = llm.config().numHiddenLayers();
       int layer = rmuLayer < 0 ? layers / 2 : rmuLayer;
       if (m.usesText() && layer >= layers) {
         throw new IllegalArgumentException("--rmu-layer " + rmuLayer + ": the model has " + layers + " layers");
+      }
+      String trained = trainable != null ? trainable : m.usesText() ? rmuParameters(layer) : null;
+      if (trained != null && llm.setTrainable(trained).isEmpty()) {
+        throw new IllegalArgumentException("--trainable '" + trained + "' matches no parameter");
       }
       MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed,
           MethodParameters.RetainLoss.parse(retainLoss), swapLevels);
@@ -135,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
       resolved.put("forget", forget.stream().map(Path::toString).toList());
       resolved.put("retain", retain == null ? List.of() : retain.stream().map(Path::toString).toList());
       resolved.put("config_file", config == null ? null : config.toString());
-      resolved.put("trainable", trainable);
+      resolved.put("trainable", trained);
       resolved.put("prompt_format", format.name());
       TrainingRun.execute("train " + m.label(), options, settings, kernel, llm, forgetObjective,
           retainObjective, m.rule(p), tokenizer.padId(), resolved, spec.commandLine().getOut());

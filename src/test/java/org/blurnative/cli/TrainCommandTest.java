@@ -69,6 +69,11 @@ class TrainCommandTest {
       assertTrue(plot.getWidth() == 900 && plot.getHeight() == 500);
     }
     assertEquals("cpu", run.path("backend").asText());
+    if (method.endsWith("rmu")) {  // the RMU reference's parameters: down_proj of layers l-2..l
+      int layers = new ObjectMapper().readTree(model.resolve("config.json").toFile()).path("num_hidden_layers").asInt();
+      assertEquals(TrainCommand.rmuParameters(layers / 2), run.path("config").path("trainable").asText());
+      assertTrue(run.path("trainable_parameters").asLong() > 0);
+    }
     List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
     assertEquals(3, metrics.size());
     // NGDiff carries its adaptive learning rate by default; the others run on the schedule alone
@@ -111,6 +116,12 @@ class TrainCommandTest {
     Path free = dir.resolve("free");
     assertEquals(0, train(free, "--method", "blur-npo").exit());
     assertFalse(Files.readString(free.resolve("metrics.jsonl")).contains("clip_scale"));
+  }
+
+  @Test
+  void rmuParametersAreTheReferencesThreeDownProjections() {
+    assertEquals("model\\.layers\\.(5|6|7)\\.mlp\\.down_proj\\.weight", TrainCommand.rmuParameters(7));
+    assertEquals("model\\.layers\\.(0|1)\\.mlp\\.down_proj\\.weight", TrainCommand.rmuParameters(1));
   }
 
   @Test
