@@ -65,7 +65,11 @@ final class TrainingRun {
     info.put("versions", Map.of("blur-native", VersionProvider.version(),
         "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
     info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
-    run.writeRunInfo(info);
+    if (o.resume) {  // run.json is rewritten once the checkpoint has loaded and the run is done
+      run.requireSameRun(info, "task", "config", "settings", "trainable_parameters");
+    } else {
+      run.writeRunInfo(info);
+    }
 
     Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, run.root());
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task)
@@ -75,6 +79,9 @@ final class TrainingRun {
         bar.stepTo(m.step());
         bar.setExtraMessage(summary(m));
       });
+    }
+    if (o.resume) {
+      run.writeRunInfo(info);
     }
     run.saveModel(model);
     if (retain != null) {  // the paper's alignment figures need both gradients

@@ -7,16 +7,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files that appear whole or not at all: written to a temporary sibling, then renamed. */
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** A temporary file next to {@code target}, so that the final move is a rename. */
+  /**
+   * A temporary file next to {@code target}, so that the final move is a rename. It is readable by
+   * all (rw-r--r--), as a file written directly would be; a temporary file starts owner-only.
+   */
   public static Path temporarySibling(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    return shareable(Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp"));
+  }
+
+  /** A temporary directory in {@code parent}, readable by all (rwxr-xr-x), to be renamed into place. */
+  public static Path temporaryDirectory(Path parent, String prefix) throws IOException {
+    return shareable(Files.createTempDirectory(parent, prefix));
+  }
+
+  private static Path shareable(Path p) throws IOException {
+    if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+          Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+    }
+    return p;
   }
 
   /** Flushes and renames {@code temp} onto {@code target}, replacing it. */

@@ -1,5 +1,6 @@
 package org.blurnative.train;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -41,8 +42,9 @@ final class Checkpoints {
 
   Path save(TrainerState state, Tensor theta, FlatOptimizer optimizer) throws IOException {
     Files.createDirectories(dir);
+    removeUnfinished();
     String name = String.format("step-%08d", state.step());
-    Path temp = Files.createTempDirectory(dir, "." + name + ".");
+    Path temp = AtomicFiles.temporaryDirectory(dir, "." + name + ".");
     try {
       SafeTensors.write(temp.resolve(THETA), Map.of("theta", theta));
       optimizer.save(temp.resolve(OPTIMIZER));
@@ -61,18 +63,47 @@ final class Checkpoints {
     return all().stream().reduce((a, b) -> b);
   }
 
-  /** Restores θ and the optimizer in place and returns the trainer's state. */
+  /**
+   * Restores θ and the optimizer in place and returns the trainer's state. A damaged or foreign
+   * checkpoint is one IllegalArgumentException naming the file, never a LibTorch trace.
+   */
   TrainerState load(Path checkpoint, Tensor theta, FlatOptimizer optimizer) throws IOException {
     for (String file : List.of(THETA, OPTIMIZER, STATE)) {
       if (!Files.isRegularFile(checkpoint.resolve(file))) {
-        throw new IOException("checkpoint " + checkpoint + " lacks " + file);
+        throw new IllegalArgumentException("--resume: checkpoint " + checkpoint + " lacks " + file);
       }
+    }
+    TrainerState state;
+    try {
+      state = JSON.readValue(checkpoint.resolve(STATE).toFile(), TrainerState.class);
+    } catch (JacksonException e) {
+      throw damaged(checkpoint.resolve(STATE), e);
     }
     try (SafeTensors.Reader reader = SafeTensors.open(checkpoint.resolve(THETA))) {
       reader.readInto("theta", theta);
+    } catch (IOException | RuntimeException e) {
+      throw damaged(checkpoint.resolve(THETA), e);
     }
-    optimizer.load(checkpoint.resolve(OPTIMIZER));
-    return JSON.readValue(checkpoint.resolve(STATE).toFile(), TrainerState.class);
+    try {
+      optimizer.load(checkpoint.resolve(OPTIMIZER));
+    } catch (RuntimeException e) {
+      throw damaged(checkpoint.resolve(OPTIMIZER), e);
+    }
+    return state;
+  }
+
+  private static IllegalArgumentException damaged(Path file, Exception e) {
+    String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+    return new IllegalArgumentException("--resume: cannot read " + file + " (" + reason + ")", e);
+  }
+
+  /** Temporary directories of saves that a killed run left behind. */
+  private void removeUnfinished() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().matches("\\.step-\\d{8}\\..*")).toList()) {
+        Directories.deleteTree(p);
+      }
+    }
   }
 
   private List<Path> all() throws IOException {

@@ -1,5 +1,7 @@
 package org.blurnative.train;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -55,9 +57,60 @@ public final class RunDirectory {
     AtomicFiles.write(root.resolve("run.json"), JSON.writeValueAsBytes(info));
   }
 
+  /**
+   * What --resume may change: the length of the run (to continue a finished one further) and the
+   * options that change how it is kept, not what it computes.
+   */
+  private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("settings.steps",
+      "settings.schedule.totalSteps", "settings.checkpointEvery", "settings.keep", "settings.maxSkips",
+      "config.config_file");
+
+  /**
+   * For --resume: the run must continue with the options it ran with (the data order, the rule
+   * and the optimizer depend on them), so {@code keys} of {@code info} must equal run.json's but
+   * for {@link #MAY_CHANGE}. The first difference is the error; run.json is not touched.
+   */
+  public void requireSameRun(Map<String, Object> info, String... keys) throws IOException {
+    Path file = root.resolve("run.json");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--resume: " + root + " has no run.json: not a run directory");
+    }
+    JsonNode stored;
+    try {
+      stored = JSON.readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("--resume: " + file + " is not valid JSON");
+    }
+    JsonNode now = JSON.readTree(JSON.writeValueAsBytes(info));  // through text, as run.json was read
+    for (String key : keys) {
+      String difference = firstDifference(key, stored.path(key), now.path(key));
+      if (difference != null) {
+        throw new IllegalArgumentException("--resume: " + root + " ran with other options (" + difference
+            + "); resume with the options it ran with");
+      }
+    }
+  }
+
+  /** "path: was X, now Y" for the first leaf where the two differ; null when equal. */
+  private static String firstDifference(String path, JsonNode was, JsonNode now) {
+    if (was.isObject() && now.isObject()) {
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      was.fieldNames().forEachRemaining(names::add);
+      now.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        String d = firstDifference(path + "." + name, was.path(name), now.path(name));
+        if (d != null) {
+          return d;
+        }
+      }
+      return null;
+    }
+    return was.equals(now) || MAY_CHANGE.contains(path) ? null : path + ": was " + was + ", now " + now;
+  }
+
   /** Saves the model into model/ whole or not at all: a temporary sibling, then a rename. */
   public void saveModel(LlamaModel model) throws IOException {
-    Path temp = Files.createTempDirectory(root, ".model.");
+    Path temp = AtomicFiles.temporaryDirectory(root, ".model.");
     try {
       model.save(temp);
       Directories.deleteTree(model());

@@ -1,5 +1,6 @@
 package org.blurnative.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -217,5 +218,47 @@ class TrainCommandTest {
     CommandRunner.Result more = train(out, "--resume", "--max-steps", "5");
     assertEquals(0, more.exit(), more.err());
     assertEquals(5, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    assertEquals(5, new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("settings").path("steps").asInt());
+  }
+
+  @Test
+  void resumeRefusesOtherOptionsAndDamagedCheckpointsInOneLine(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    assertEquals(0, train(out, "--checkpoint-every", "1").exit());
+    byte[] runJson = Files.readAllBytes(out.resolve("run.json"));
+
+    CommandRunner.Result other = train(out, "--resume", "--method", "npo");
+    assertEquals(2, other.exit(), other.err());
+    assertEquals(1, other.err().strip().lines().count(), other.err());
+    assertTrue(other.err().contains("task: was \"train blur-npo\", now \"train npo\""), other.err());
+    assertArrayEquals(runJson, Files.readAllBytes(out.resolve("run.json")), "run.json kept");
+
+    CommandRunner.Result finetune = CommandRunner.run("finetune", "--model", model.toString(), "--data",
+        forget.toString(), "--out", out.toString(), "--resume", "--max-steps", "3", "--batch", "4",
+        "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64");
+    assertEquals(2, finetune.exit(), finetune.err());
+    assertEquals(1, finetune.err().strip().lines().count(), finetune.err());
+
+    Path optimizer = out.resolve("checkpoints/step-00000003/optimizer.pt");
+    Files.write(optimizer, new byte[] {1, 2, 3});
+    CommandRunner.Result damaged = train(out, "--resume", "--max-steps", "4");
+    assertEquals(2, damaged.exit(), damaged.err());
+    assertEquals(1, damaged.err().strip().lines().count(), damaged.err());
+    assertTrue(damaged.err().contains("cannot read " + optimizer), damaged.err());
+    assertArrayEquals(runJson, Files.readAllBytes(out.resolve("run.json")), "run.json kept");
+  }
+
+  @Test
+  void aSaveKilledMidwayIsClearedByTheNextSave(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    assertEquals(0, train(out).exit());
+    Path stale = Files.createDirectories(out.resolve("checkpoints/.step-00000002.123456"));
+    Files.writeString(stale.resolve("theta.safetensors.tmp"), "half");
+    assertEquals(0, train(out, "--resume", "--max-steps", "4").exit());
+    assertFalse(Files.exists(stale));
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(out.resolve("run.json"))));
+    assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(out.resolve("model"))));
   }
 }
