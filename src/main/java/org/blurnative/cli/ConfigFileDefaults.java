@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.blurnative.io.InputFiles;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,19 +29,22 @@ final class ConfigFileDefaults implements IDefaultValueProvider {
 
   /** Reads {@code file} and checks every key against the command's options. */
   static ConfigFileDefaults read(Path file, CommandSpec command) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--config " + file + ": no such file");
-    }
+    InputFiles.requireRegularFile("--config", file);
     JsonNode root;
     try {
+      String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file))).toString();
       String name = file.getFileName().toString();
       boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
-      root = (yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper()).readTree(file.toFile());
+      root = (yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper()).readTree(text);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("--config " + file + ": not UTF-8 text");
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("--config " + file + ": not valid JSON/YAML (" + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ")");
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      throw new IllegalArgumentException("--config " + file + (line > 0 ? ":" + line : "")
+          + ": not valid JSON/YAML (" + firstLine(e.getOriginalMessage()) + ")");
     } catch (IOException e) {
-      throw new IllegalArgumentException("--config " + file + ": cannot be read (" + e.getMessage() + ")");
+      throw new IllegalArgumentException("--config " + file + ": cannot be read (" + firstLine(e.getMessage()) + ")");
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("--config " + file + ": expected a mapping of option names to values");
@@ -75,5 +78,10 @@ final class ConfigFileDefaults implements IDefaultValueProvider {
       }
     }
     return arg.defaultValue();
+  }
+
+  /** A parser's message can span lines (YAML quotes the source); the first says what is wrong. */
+  private static String firstLine(String message) {
+    return String.valueOf(message).lines().findFirst().orElse("").strip();
   }
 }

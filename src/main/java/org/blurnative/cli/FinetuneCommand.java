@@ -2,6 +2,7 @@ package org.blurnative.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.blurnative.io.InputFiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,9 +70,7 @@ public final class FinetuneCommand implements Callable<Integer> {
   CommandSpec spec;
 
   private static ModelConfig readConfig(Path file) throws java.io.IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--from-config " + file + ": no such file");
-    }
+    InputFiles.requireRegularFile("--from-config", file);
     return ModelConfig.read(file);
   }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.blurnative.io.InputFiles;
 import java.util.List;
 import org.blurnative.data.DatasetFiles;
 import org.blurnative.data.ExampleEncoder;
@@ -58,9 +59,7 @@ final class ModelInputs {
   static List<TokenizedExample> examples(String flag, List<Path> files, boolean text, ExampleEncoder encoder) {
     List<TokenizedExample> out = new java.util.ArrayList<>();
     for (Path file : files) {
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException(flag + " " + file + ": no such file");
-      }
+      InputFiles.requireRegularFile(flag, file);
       if (text && holdsText(file)) {
         DatasetFiles.readText(file, TextSplit.LINE_PER_DOCUMENT).forEach(r -> out.add(encoder.text(r.text())));
       } else {  // QA pairs; a text objective (RMU) then sees the formatted question and answer

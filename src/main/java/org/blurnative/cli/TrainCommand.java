@@ -112,6 +112,12 @@ public final class TrainCommand implements Callable<Integer> {
     requireGiven("--forget", forget);
     requireGiven("--out", options.out);
     Method m = Method.parse(method);
+    if (rmuLayer < -1) {
+      throw new IllegalArgumentException("--rmu-layer must be -1 (the middle layer) or a layer index >= 0, got " + rmuLayer);
+    }
+    if (!(rmuSteering > 0) || Double.isInfinite(rmuSteering)) {
+      throw new IllegalArgumentException("--rmu-steering must be a finite number > 0, got " + rmuSteering);
+    }
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }

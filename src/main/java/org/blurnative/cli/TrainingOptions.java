@@ -74,7 +74,10 @@ final class TrainingOptions {
 
   /** Steps: --max-steps, or --epochs passes over {@code examples} in batches of --batch. */
   long steps(int examples) {
-    if (maxSteps < 0 || epochs < 1 && maxSteps == 0) {
+    if (maxSteps < 0) {
+      throw new IllegalArgumentException("--max-steps must be >= 0 (0: use --epochs), got " + maxSteps);
+    }
+    if (epochs < 1 && maxSteps == 0) {
       throw new IllegalArgumentException("--epochs must be at least 1 (or give --max-steps)");
     }
     return maxSteps > 0 ? maxSteps : (long) epochs * ((examples + batch - 1) / batch);

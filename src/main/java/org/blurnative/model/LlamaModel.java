@@ -258,8 +258,8 @@ public final class LlamaModel implements AutoCloseable {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(dir + ": the weights do not match config.json:\n  "
-          + String.join("\n  ", problems));
+      throw new IllegalArgumentException(dir + ": the weights do not match config.json: "
+          + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
     }
   }
 

@@ -126,10 +126,13 @@ public final class Trainer {
             Double retainLoss = retain == null ? null : gradient(evaluator, retainSide, grads, gradRetain);
             GradientSums sums = kernel.reduce(gradForget, gradRetain);
             step++;
-            if (sums.nonFinite()) {
+            // an overflowing loss can leave finite (even zero) gradients: skip that step too
+            boolean finite = !sums.nonFinite() && Double.isFinite(forgetLoss)
+                && (retainLoss == null || Double.isFinite(retainLoss));
+            if (!finite) {
               skips++;
               if (skips > settings.maxSkips()) {
-                throw new TrainingAbortedException("step " + step + ": non-finite gradients in "
+                throw new TrainingAbortedException("step " + step + ": non-finite gradients or losses in "
                     + skips + " steps in a row (more than --max-skips " + settings.maxSkips()
                     + "); lower the learning rate or check the data");
               }

@@ -174,7 +174,27 @@ class TrainCommandTest {
     Files.copy(model.resolve("config.json"), weightless.resolve("config.json"));
     Path badConfig = dir.resolve("bad.json");
     Files.writeString(badConfig, "{\"learning_rate\": 1}");
+    Path badYaml = dir.resolve("bad.yaml");
+    Files.writeString(badYaml, "lr: [1, 2\nmethod: npo\n");
+    Path binaryConfig = dir.resolve("binary.json");
+    Files.write(binaryConfig, new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
+    Path deeper = dir.resolve("deeper");  // config.json says one more layer than the weights have
+    Files.createDirectories(deeper);
+    for (String f : List.of("model.safetensors", "tokenizer.json")) {
+      Files.copy(model.resolve(f), deeper.resolve(f));
+    }
+    JsonNode config = new ObjectMapper().readTree(model.resolve("config.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) config).put("num_hidden_layers", config.path("num_hidden_layers").asInt() + 1);
+    Files.writeString(deeper.resolve("config.json"), config.toString());
     List<List<String>> cases = List.of(
+        List.of("--config", badYaml.toString()),
+        List.of("--config", binaryConfig.toString()),
+        List.of("--config", dir.toString()),
+        List.of("--forget", dir.toString()),
+        List.of("--model", deeper.toString()),
+        List.of("--rmu-layer", "-5", "--method", "rmu"),
+        List.of("--rmu-steering", "NaN", "--method", "rmu"),
+        List.of("--max-steps", "-1"),
         List.of("--forget", dir.resolve("missing.jsonl").toString()),
         List.of("--forget", empty.toString()),
         List.of("--method", "sparkle"),

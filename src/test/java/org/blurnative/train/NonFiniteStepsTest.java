@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.blurnative.kernel.Backend;
+import java.util.Set;
+import org.blurnative.loss.Loss;
+import org.blurnative.loss.LossInputs;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.update.BlurRule;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +42,7 @@ class NonFiniteStepsTest {
       List<StepMetrics> seen = new ArrayList<>();
       TrainingAbortedException e = assertThrows(TrainingAbortedException.class, () -> trainer.run(false, seen::add));
       // TinyRun.settings allows 3 skips in a row: the 4th non-finite step stops the run
-      assertEquals("step 4: non-finite gradients in 4 steps in a row (more than --max-skips 3);"
+      assertEquals("step 4: non-finite gradients or losses in 4 steps in a row (more than --max-skips 3);"
           + " lower the learning rate or check the data", e.getMessage());
       assertEquals(3, seen.size());
       assertTrue(seen.stream().allMatch(StepMetrics::skipped));
@@ -46,4 +50,37 @@ class NonFiniteStepsTest {
     }
   }
 
+  /** A loss that overflows while its gradient stays finite (zero): RMU with a huge steering c did this. */
+  static final class OverflowingLoss implements Loss {
+    @Override
+    public String name() {
+      return "overflowing";
+    }
+
+    @Override
+    public Set<Need> needs() {
+      return Set.of(Need.LOGITS);
+    }
+
+    @Override
+    public Tensor value(LossInputs in) {
+      return in.logits().sum().mul(new Scalar(0.0)).add(new Scalar(Double.POSITIVE_INFINITY));
+    }
+  }
+
+  @Test
+  void anInfiniteLossWithFiniteGradientsIsSkippedToo(@TempDir Path run) throws Exception {
+    try (LlamaModel model = TinyRun.model(32, 2, 9)) {
+      Tensor watched = model.parameters().get("model.layers.0.mlp.down_proj.weight");
+      float[] before = HostArrays.toFloats(watched);
+      Trainer trainer = new Trainer(model, Backend.CPU.open(0),
+          new Objective("forget", new OverflowingLoss(), TinyRun.examples(TinyRun.records(0, 4))),
+          new Objective("retain", new NllLoss(), TinyRun.examples(TinyRun.records(10, 4))),
+          new BlurRule(1.0), TinyRun.settings(4, 1, 10, 1e-3, 0), TinyRun.TOKENIZER.padId(), run);
+      List<StepMetrics> seen = new ArrayList<>();
+      assertThrows(TrainingAbortedException.class, () -> trainer.run(false, seen::add));
+      assertTrue(seen.stream().allMatch(StepMetrics::skipped));
+      assertArrayEquals(before, HostArrays.toFloats(watched));
+    }
+  }
 }
