@@ -109,6 +109,12 @@ public final class EvalCommand implements Callable<Integer> {
     if (model == null) {
       throw new IllegalArgumentException("--model is required (or --compare EVALDIR,...)");
     }
+    requireAtLeast("--batch", batch, 1);
+    requireAtLeast("--max-length", maxLength, 2);
+    requireAtLeast("--max-new-tokens", maxNewTokens, 0);
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
+    }
     if (benchmark.equals("wmdp")) {
       return multipleChoice();
     }
@@ -217,6 +223,12 @@ public final class EvalCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(table);
     spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json"));
     return 0;
+  }
+
+  private static void requireAtLeast(String flag, int value, int least) {
+    if (value < least) {
+      throw new IllegalArgumentException(flag + " must be at least " + least + ", got " + value);
+    }
   }
 
   /** MUSE's VerbMem, KnowMem and PrivLeak on MUSE's own files (--data data/news or data/books). */

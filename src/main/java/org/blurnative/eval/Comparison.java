@@ -1,5 +1,6 @@
 package org.blurnative.eval;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,10 +24,31 @@ public record Comparison(List<String> names, List<JsonNode> summaries) {
       if (!Files.isRegularFile(summary)) {
         throw new IllegalArgumentException("--compare " + dir + " has no summary.json (an eval output directory)");
       }
-      names.add(dir.getFileName().toString());
-      summaries.add(new ObjectMapper().readTree(summary.toFile()));
+      JsonNode s;
+      try {
+        s = new ObjectMapper().readTree(summary.toFile());
+      } catch (JacksonException e) {
+        throw new IllegalArgumentException("--compare " + summary + ": not valid JSON");
+      }
+      if (s == null || !(s.has("model_utility") || s.has("verbmem_f"))) {
+        throw new IllegalArgumentException("--compare " + summary + ": not a TOFU-style or MUSE eval summary"
+            + (s != null && s.has("multiple_choice") ? " (multiple-choice summaries are tables already)" : ""));
+      }
+      String name = displayName(dir);
+      names.add(names.contains(name) ? name + " (" + dir + ")" : name);
+      summaries.add(s);
     }
     return new Comparison(names, summaries);
+  }
+
+  /** The eval directory's name, or its run's when it is a run's default eval/. */
+  private static String displayName(Path dir) {
+    Path name = dir.toAbsolutePath().normalize().getFileName();
+    Path parent = dir.toAbsolutePath().normalize().getParent();
+    if (name != null && name.toString().equals("eval") && parent != null && parent.getFileName() != null) {
+      return parent.getFileName().toString();
+    }
+    return name == null ? dir.toString() : name.toString();
   }
 
   /** Whether these are MUSE summaries (all of them; a mix is refused). */

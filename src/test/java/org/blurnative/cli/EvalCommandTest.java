@@ -142,7 +142,9 @@ class EvalCommandTest {
     assertEquals(0, table.exit(), table.err());
     assertTrue(table.out().startsWith("| model | VerbMem on D_f"), table.out());
     assertTrue(table.out().contains("| eval-muse-self |"), table.out());
-    CommandRunner.Result mixed = CommandRunner.run("eval", "--compare", out + "," + dir.resolve("eval-a"));
+    Path tofu = dir.resolve("tofu-summary");
+    writeTofuSummary(tofu);
+    CommandRunner.Result mixed = CommandRunner.run("eval", "--compare", out + "," + tofu);
     assertEquals(2, mixed.exit(), mixed.err());
   }
 
@@ -157,7 +159,10 @@ class EvalCommandTest {
         List.of("--benchmark", "muse", "--data", data.toString(), "--retrain-auc", "news",
             "--retain-model", model.toString()),
         List.of("--benchmark", "tofu"),
-        List.of("--benchmark", "squad"))) {
+        List.of("--benchmark", "squad"),
+        List.of("--batch", "0"),
+        List.of("--max-length", "0"),
+        List.of("--max-new-tokens", "-1"))) {
       List<String> args = new java.util.ArrayList<>(List.of("eval", "--model", model.toString(),
           "--out", dir.resolve("never").toString()));
       args.addAll(bad);
@@ -168,5 +173,42 @@ class EvalCommandTest {
     }
     CommandRunner.Result missing = CommandRunner.run("eval", "--model", dir.resolve("nope").toString());
     assertEquals(2, missing.exit());
+    java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+    CommandRunner.Result outIsFile = CommandRunner.run("eval", "--model", model.toString(), "--out",
+        dir.resolve("a-file").toString());
+    assertEquals(2, outIsFile.exit());
+    assertEquals("blur-native eval: --out " + dir.resolve("a-file") + " is a file, not a directory", outIsFile.err().strip());
+  }
+
+  @Test
+  void compareNamesRunsByTheirDirectoryAndRefusesWhatIsNotASummary() throws Exception {
+    Path a = dir.resolve("cmp/run-a/eval"), b = dir.resolve("cmp/run-b/eval");
+    for (Path p : List.of(a, b)) {
+      writeTofuSummary(p);
+    }
+    Path png = dir.resolve("cmp/tradeoff.png");
+    CommandRunner.Result r = CommandRunner.run("eval", "--compare", a + "," + b, "--plot", png.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("| run-a |") && r.out().contains("| run-b |"), r.out());
+    assertTrue(java.nio.file.Files.size(png) > 0);
+
+    Path broken = dir.resolve("cmp/broken"), empty = dir.resolve("cmp/empty");
+    java.nio.file.Files.createDirectories(broken);
+    java.nio.file.Files.writeString(broken.resolve("summary.json"), "{");
+    java.nio.file.Files.createDirectories(empty);
+    java.nio.file.Files.writeString(empty.resolve("summary.json"), "{}");
+    for (Path bad : List.of(broken, empty)) {
+      CommandRunner.Result e = CommandRunner.run("eval", "--compare", a + "," + bad);
+      assertEquals(2, e.exit(), e.err());
+      assertEquals(1, e.err().strip().lines().count(), e.err());
+      assertTrue(e.err().contains(bad.resolve("summary.json").toString()), e.err());
+    }
+  }
+
+  /** A TOFU-style summary.json of made-up numbers, for --compare. */
+  static void writeTofuSummary(Path evalDir) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(evalDir);
+    java.nio.file.Files.writeString(evalDir.resolve("summary.json"), "{\"model\": \"m\", \"per_split\": {\"forget\": "
+        + "{\"truth_ratio\": 0.6, \"rougeL_recall\": 0.4, \"prob\": 0.3}}, \"model_utility\": 0.5, \"forget_quality\": 0.01}");
   }
 }
