@@ -74,6 +74,36 @@ public final class FinetuneCommand implements Callable<Integer> {
     return ModelConfig.read(file);
   }
 
+  /** --hidden, --layers and --heads, checked by flag before any arithmetic can overflow. */
+  private ModelConfig scratchConfig() {
+    if (hidden < 1 || hidden > 65_536) {
+      throw new IllegalArgumentException("--hidden must be between 1 and 65536, got " + hidden);
+    }
+    if (layers < 1 || layers > 1024) {
+      throw new IllegalArgumentException("--layers must be between 1 and 1024, got " + layers);
+    }
+    if (heads < 1 || hidden % heads != 0) {
+      throw new IllegalArgumentException("--heads must be at least 1 and divide --hidden " + hidden + ", got " + heads);
+    }
+    return SmallModels.byteLevel(hidden, layers, heads, options.maxLength);
+  }
+
+  /**
+   * A new model's training state (θ, two gradients, two AdamW moments, and LibTorch's own copies:
+   * about 8 float32 words a parameter) must fit the machine, or the run would be killed midway.
+   */
+  private static void requireMemoryFor(ModelConfig config) {
+    long parameters = LlamaModel.parameterShapes(config).values().stream()
+        .mapToLong(shape -> java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
+    long needed = parameters * 8 * Float.BYTES;
+    long physical = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    if (needed > physical) {
+      throw new IllegalArgumentException(String.format("a model of %,d parameters needs about %.1f GB to train,"
+          + " more than this machine's %.1f GB", parameters, needed / 1e9, physical / 1e9));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (options.out == null) {
@@ -83,8 +113,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     Tokenizer tokenizer;
     LlamaModel model;
     if (start.fromScratch || start.fromConfig != null) {
-      ModelConfig config = start.fromScratch
-          ? SmallModels.byteLevel(hidden, layers, heads, options.maxLength) : readConfig(start.fromConfig);
+      ModelConfig config = start.fromScratch ? scratchConfig() : readConfig(start.fromConfig);
+      requireMemoryFor(config);
       Path tokenizerDir = start.fromConfig == null ? null : start.fromConfig.toAbsolutePath().getParent();
       if (tokenizerDir == null || !Files.isRegularFile(tokenizerDir.resolve(ByteTokenizer.TOKENIZER_JSON))) {
         if (config.vocabSize() != ByteTokenizer.VOCAB_SIZE) {

@@ -153,6 +153,21 @@ class TrainCommandTest {
   }
 
   @Test
+  void finetuneFromScratchRefusesImpossibleShapesByFlag(@TempDir Path dir) {
+    for (List<String> bad : List.of(List.of("--layers", "0"), List.of("--hidden", "-32"),
+        List.of("--hidden", "1000000000"), List.of("--heads", "3"), List.of("--hidden", "8192", "--layers", "64"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("finetune", "--from-scratch", "--data", forget.toString(),
+          "--out", dir.resolve("never").toString(), "--max-steps", "1"));
+      args.addAll(bad);
+      CommandRunner.Result r = CommandRunner.run(args.toArray(String[]::new));
+      assertEquals(2, r.exit(), bad + ": " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), bad + ": " + r.err());
+      assertTrue(r.err().contains(bad.get(0)) || r.err().contains("GB to train"), bad + ": " + r.err());
+      assertFalse(Files.exists(dir.resolve("never")), bad + " left output");
+    }
+  }
+
+  @Test
   void yamlConfigFileWorksToo(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("blur.yaml");
     Files.writeString(config, "method: graddiff\nlambda: 2.5\n");
