@@ -76,6 +76,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "write a PNG of GB/s against n")
   private Path plot;
 
+  /** Checked before the sweep, which would otherwise run for minutes and then fail to write. */
+  private static void requireFileTarget(String flag, Path target) {
+    if (target != null && java.nio.file.Files.isDirectory(target)) {
+      throw new IllegalArgumentException(flag + " " + target + " is a directory, not a file");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     List<Long> n = Sizes.parse("--sizes", sizes).stream().distinct().sorted().toList();
@@ -86,6 +93,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     int threadCount = BenchSetup.applyThreads("--threads", threads);
     BenchSetup.checkSizes("--sizes", n, names);
+    requireFileTarget("--json", json);
+    requireFileTarget("--plot", plot);
 
     PrintWriter out = spec.commandLine().getOut();
     LaneSelection selection = LaneSelection.open(names, threadCount);

@@ -58,7 +58,7 @@ public final class Trainer {
   public static void checkAdaptiveLr(TrainingSettings settings, boolean hasRetain) {
     if (!hasRetain && settings.adaptiveLrEvery() > 0 && settings.adaptiveLrLoss() == ProbeLoss.RETAIN) {
       throw new IllegalArgumentException(
-          "--adaptive-lr-loss retain needs a retain set; this run has none (use combined)");
+          "--adaptive-lr-loss retain needs a retain objective, and this method has none (use combined)");
     }
   }
 

@@ -100,6 +100,13 @@ class BenchCommandTest {
   }
 
   @Test
+  void aDirectoryAsAnOutputFileIsRefusedBeforeTheSweep(@TempDir Path dir) {
+    Run run = bench("--sizes", "1K", "--backends", "cpu", "--json", dir.toString());
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--json " + dir + " is a directory, not a file"), run.err());
+  }
+
+  @Test
   void unknownBackendExitsWithCode2() {
     Run run = bench("--sizes", "1K", "--backends", "cpu,tpu");
     assertEquals(2, run.exitCode());

@@ -134,7 +134,7 @@ class AdaptiveLearningRateTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(
           model, Backend.CPU.open(0), forget(), null, new NormalizedDifferenceRule(),
           settings(2, 1, ProbeLoss.RETAIN), TinyRun.TOKENIZER.padId(), dir));
-      assertEquals("--adaptive-lr-loss retain needs a retain set; this run has none (use combined)",
+      assertEquals("--adaptive-lr-loss retain needs a retain objective, and this method has none (use combined)",
           e.getMessage());
     }
   }
