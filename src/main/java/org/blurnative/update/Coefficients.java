@@ -4,13 +4,19 @@ package org.blurnative.update;
 public record Coefficients(double cf, double cr) {
 
   /**
-   * A coefficient that divides by a squared norm (d/F, 1/√F), or 0 when the norm is too small for
-   * the quotient to be a float32, which is what the kernels scale float32 gradients by. F that
-   * small (below about 1e-76 against d) means the gradient underflowed float32 long ago: it is
-   * treated as the zero gradient, as F = 0 is, rather than stopping the run on a refused
-   * coefficient. NaN stays NaN, so a non-finite gradient is still seen.
+   * {@code numerator / squaredNorm}-style coefficient {@code c} computed from finite sums: 0 when
+   * it leaves float32's range, which the kernels scale float32 gradients by. A squared norm that
+   * small (below about 1e-76 against the numerator) means the gradient underflowed float32: it is
+   * treated as the zero gradient, as a zero norm is, rather than stopping the run on a refused
+   * coefficient. Sums that are not finite (poisoned gradients) pass {@code c} through unchanged,
+   * so the trainer still sees them.
    */
-  static double withinFloatRange(double c) {
+  static double withinFloatRange(double c, double... sums) {
+    for (double s : sums) {
+      if (!Double.isFinite(s)) {
+        return c;
+      }
+    }
     return Math.abs(c) > Float.MAX_VALUE ? 0 : c;
   }
 }

@@ -16,6 +16,9 @@ public record NormalizedDifferenceRule() implements UpdateRule {
   }
 
   private static double inverseNorm(double squaredNorm) {
-    return Coefficients.withinFloatRange(1 / Math.sqrt(squaredNorm));
+    if (!Double.isFinite(squaredNorm)) {
+      return Double.NaN;  // a poisoned gradient must not read as a zero one (1/√∞ = 0)
+    }
+    return squaredNorm == 0 ? 0 : Coefficients.withinFloatRange(1 / Math.sqrt(squaredNorm));
   }
 }

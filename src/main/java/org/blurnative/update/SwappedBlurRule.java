@@ -16,7 +16,7 @@ public record SwappedBlurRule(double gamma) implements UpdateRule {
 
   @Override
   public Coefficients coefficients(GradientSums s) {
-    double cr = Coefficients.withinFloatRange(s.rr() == 0 ? Double.POSITIVE_INFINITY : gamma - s.dot() / s.rr());
+    double cr = s.rr() == 0 ? 0 : Coefficients.withinFloatRange(gamma - s.dot() / s.rr(), s.dot(), s.rr());
     return new Coefficients(1, cr);
   }
 }

@@ -41,11 +41,10 @@ class CheckpointTest {
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(dir));
     String m = e.getMessage();
-    assertTrue(m.startsWith(dir.toString()), m);
-    assertTrue(m.contains("model.layers.1.mlp.up_proj.weight: expected [64, 32], found [32, 64]"), m);
-    assertTrue(m.contains("model.layers.0.self_attn.k_proj.weight: missing (expected [32, 32])"), m);
-    assertTrue(m.contains("model.layers.2.mlp.up_proj.weight: unexpected"), m);
-    assertEquals(4, m.split("\n").length, "one line per problem after the first:\n" + m);
+    // one line (a 7B model with the wrong layer count would otherwise list hundreds): the first
+    // problem in name order, and how many more there are
+    assertEquals(dir + ": the weights do not match config.json: model.layers.0.self_attn.k_proj.weight:"
+        + " missing (expected [32, 32]) (and 2 more)", m);
   }
 
   @Test

@@ -39,6 +39,8 @@ class UpdateRulesTest {
     assertEquals(1 - 1e30, new BlurRule(1).coefficients(small).cf(), 1e16);
     // and NaN is never hidden
     assertTrue(Double.isNaN(new BlurRule(1).coefficients(new GradientSums(1, Double.NaN, 1, true)).cf()));
+    assertTrue(Double.isNaN(new NormalizedDifferenceRule()
+        .coefficients(new GradientSums(1, Double.POSITIVE_INFINITY, 1, true)).cf()));
   }
 
   @Test
