@@ -2,8 +2,8 @@ package org.blurnative.bench;
 
 import java.util.Collection;
 import java.util.List;
+import org.blurnative.kernel.ComputeThreads;
 import org.blurnative.kernel.jni.BlurNative;
-import org.bytedeco.pytorch.global.torch;
 
 /** The process-wide settings a sweep needs in force before anything is timed. */
 public final class BenchSetup {
@@ -11,8 +11,11 @@ public final class BenchSetup {
   private BenchSetup() {}
 
   /**
-   * Gives LibTorch and libblur the same thread count, so that speedups compare kernels, not
-   * thread counts; libblur's applies to blur_copy too.
+   * The thread split training uses ({@link ComputeThreads}): libblur and OpenBLAS (LibTorch's
+   * matrix and BLAS-1 products) get the threads, LibTorch's OpenMP pool for elementwise ops gets
+   * one. With both LibTorch pools at two threads their idle workers spin against each other, and
+   * a baseline mixing elementwise ops with BLAS calls (the float64 reduce of the `torch` backend)
+   * ran 50× slower than under this split: the baselines are timed as training runs them.
    *
    * @param requested 0 for all cores
    * @return the count in force
@@ -22,8 +25,8 @@ public final class BenchSetup {
       throw new IllegalArgumentException(flag + " must be >= 0 (0 = all cores), got " + requested);
     }
     int threads = requested == 0 ? Runtime.getRuntime().availableProcessors() : requested;
-    torch.set_num_threads(threads);
-    if (BlurNative.blur_set_num_threads(threads) != BlurNative.BLUR_OK) {
+    ComputeThreads.configure(threads);
+    if (BlurNative.blur_get_num_threads() != threads) {
       throw new IllegalArgumentException(flag + ": " + BlurNative.blur_last_error().getString());
     }
     return threads;

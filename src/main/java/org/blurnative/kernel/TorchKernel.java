@@ -1,6 +1,7 @@
 package org.blurnative.kernel;
 
 import static org.bytedeco.pytorch.global.torch.ScalarType;
+import static org.bytedeco.pytorch.global.torch.vdot;
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 
 import java.nio.file.Path;
@@ -24,8 +25,12 @@ import org.bytedeco.pytorch.TensorVector;
  * loses about 1e-4 of √(FR) at 50M elements and with it BLUR's ⟨g_f, u⟩ = γF.
  */
 final class TorchKernel implements UpdateKernel {
-  /** Elements converted to float64 at once: 8 MB per buffer, whatever n is. */
-  private static final long CHUNK = 1 << 20;
+  /**
+   * Elements converted to float64 at once: 2 MB per buffer, which stays in cache between the
+   * conversion and the three products (measured at 50M on 2 cores: 43 ms with 256K-element chunks,
+   * 54 ms with 1M, against 18 ms for one float32 dot).
+   */
+  private static final long CHUNK = 1 << 18;
 
   @Override
   public String name() {
@@ -42,9 +47,9 @@ final class TorchKernel implements UpdateKernel {
         try (PointerScope scope = new PointerScope()) {
           Tensor f = gf.narrow(0, start, length).to(ScalarType.Double);
           Tensor r = gr.narrow(0, start, length).to(ScalarType.Double);
-          dot += f.dot(r).item_double();
-          ff += f.dot(f).item_double();
-          rr += r.dot(r).item_double();
+          dot += vdot(f, r).item_double();
+          ff += vdot(f, f).item_double();
+          rr += vdot(r, r).item_double();
         }
       }
       return GradientSums.of(dot, ff, rr);
