@@ -97,6 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    refuseUnusedOptions();
     if (compare != null) {
       Comparison comparison = Comparison.of(compare);
       spec.commandLine().getOut().print(comparison.markdown());
@@ -223,6 +224,25 @@ public final class EvalCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(table);
     spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json"));
     return 0;
+  }
+
+  /** An option the chosen mode would ignore is an error, not a silent no-op. */
+  private void refuseUnusedOptions() {
+    if (compare != null && model != null) {
+      throw new IllegalArgumentException("--compare puts finished evals side by side and takes no --model: choose one");
+    }
+    if (plot != null && compare == null) {
+      throw new IllegalArgumentException("--plot draws the --compare table: give --compare EVALDIR,...");
+    }
+    if (retrainAuc != null && !benchmark.equals("muse")) {
+      throw new IllegalArgumentException("--retrain-auc is for --benchmark muse (mini and tofu take --retain-model)");
+    }
+    if (subject != null && !benchmark.equals("wmdp")) {
+      throw new IllegalArgumentException("--subject is for --benchmark wmdp");
+    }
+    if (!forgetSplit.equals("forget10") && !benchmark.equals("tofu")) {
+      throw new IllegalArgumentException("--forget-split is for --benchmark tofu");
+    }
   }
 
   private static void requireAtLeast(String flag, int value, int least) {

@@ -160,6 +160,11 @@ class EvalCommandTest {
             "--retain-model", model.toString()),
         List.of("--benchmark", "tofu"),
         List.of("--benchmark", "squad"),
+        List.of("--retrain-auc", "news"),
+        List.of("--subject", "biology"),
+        List.of("--forget-split", "forget05"),
+        List.of("--plot", dir.resolve("p.png").toString()),
+        List.of("--compare", dir.toString()),
         List.of("--batch", "0"),
         List.of("--max-length", "0"),
         List.of("--max-new-tokens", "-1"))) {
