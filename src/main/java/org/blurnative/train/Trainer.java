@@ -146,15 +146,12 @@ public final class Trainer {
               Tensor before = probing ? theta.clone() : null;
               optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
               parameters.publish();
-              Double ratio = null;
-              Double scaleUsed = adaptive ? lrScale : null;
-              if (probing) {
-                StepSizeProbe.Result measured = probe.probe(before, lrScale, c, forgetSide, retainSide);
-                ratio = StepMetrics.finite(measured.ratio());
-                lrScale = measured.nextScale();
-              }
+              StepSizeProbe.Result measured = probing
+                  ? probe.probe(before, lrScale, c, forgetSide, retainSide) : null;
               metrics = applied(step, forgetOrder.epoch(), forgetLoss, retainLoss, sums, combination, lr,
-                  scaleUsed, ratio, started);
+                  adaptive ? lrScale : null, measured == null ? null : StepMetrics.finite(measured.ratio()),
+                  started);
+              lrScale = measured == null ? lrScale : measured.nextScale();
             }
           }
           log.append(metrics);
