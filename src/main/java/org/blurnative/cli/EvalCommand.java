@@ -116,6 +116,14 @@ public final class EvalCommand implements Callable<Integer> {
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
     }
+    if (out != null && Files.isDirectory(out) && !Files.exists(out.resolve("summary.json"))) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {  // an earlier eval may be replaced; anything else is the user's
+          throw new IllegalArgumentException("--out " + out + " is not empty and holds no earlier eval;"
+              + " choose a new or empty directory");
+        }
+      }
+    }
     if (benchmark.equals("wmdp")) {
       return multipleChoice();
     }

@@ -183,6 +183,13 @@ class EvalCommandTest {
         dir.resolve("a-file").toString());
     assertEquals(2, outIsFile.exit());
     assertEquals("blur-native eval: --out " + dir.resolve("a-file") + " is a file, not a directory", outIsFile.err().strip());
+    java.nio.file.Path someonesDir = dir.resolve("someones");
+    java.nio.file.Files.createDirectories(someonesDir);
+    java.nio.file.Files.writeString(someonesDir.resolve("notes.txt"), "mine");
+    CommandRunner.Result notEmpty = CommandRunner.run("eval", "--model", model.toString(), "--out", someonesDir.toString());
+    assertEquals(2, notEmpty.exit());
+    assertTrue(notEmpty.err().contains("is not empty and holds no earlier eval"), notEmpty.err());
+    assertEquals("mine", java.nio.file.Files.readString(someonesDir.resolve("notes.txt")));
   }
 
   @Test
