@@ -302,11 +302,11 @@ public final class EvalCommand implements Callable<Integer> {
       case "news" -> PrivLeak.MUSE_NEWS_RETRAIN_AUC;
       case "books" -> PrivLeak.MUSE_BOOKS_RETRAIN_AUC;
       default -> {
-        double auc;
+        double auc = Double.NaN;
         try {
           auc = Double.parseDouble(value);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--retrain-auc must be news, books or a number in (0, 1], got '" + value + "'");
+          // NaN: refused below with the same message
         }
         if (!(auc > 0 && auc <= 1)) {
           throw new IllegalArgumentException("--retrain-auc must be news, books or a number in (0, 1], got '" + value + "'");

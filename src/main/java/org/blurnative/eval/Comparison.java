@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Several models' summary.json side by side: the paper's Table 2 columns (or Table 3's, for MUSE)
@@ -67,7 +68,7 @@ public record Comparison(List<String> names, List<JsonNode> summaries) {
         JsonNode s = summaries.get(i);
         md.append(MuseReport.row(names.get(i), s.path("verbmem_f").asDouble(), s.path("knowmem_f").asDouble(),
             s.path("knowmem_r").asDouble(), s.has("privleak")
-                ? java.util.OptionalDouble.of(s.path("privleak").asDouble()) : java.util.OptionalDouble.empty()));
+                ? OptionalDouble.of(s.path("privleak").asDouble()) : OptionalDouble.empty()));
       }
       return md.toString();
     }

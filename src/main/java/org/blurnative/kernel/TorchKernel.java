@@ -26,9 +26,8 @@ import org.bytedeco.pytorch.TensorVector;
  */
 final class TorchKernel implements UpdateKernel {
   /**
-   * Elements converted to float64 at once: 2 MB per buffer, which stays in cache between the
-   * conversion and the three products (measured at 50M on 2 cores: 43 ms with 256K-element chunks,
-   * 54 ms with 1M, against 18 ms for one float32 dot).
+   * Elements converted to float64 at once: 2 MB per buffer, small enough to stay in cache between
+   * the conversion and the three products (`bench` times the result: docs/benchmarks.md).
    */
   private static final long CHUNK = 1 << 18;
 

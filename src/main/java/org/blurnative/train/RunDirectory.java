@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.blurnative.io.AtomicFiles;
 import org.blurnative.io.Directories;
@@ -61,7 +63,7 @@ public final class RunDirectory {
    * What --resume may change: the length of the run (to continue a finished one further) and the
    * options that change how it is kept, not what it computes.
    */
-  private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("settings.steps",
+  private static final Set<String> MAY_CHANGE = Set.of("settings.steps",
       "settings.schedule.totalSteps", "settings.checkpointEvery", "settings.keep", "settings.maxSkips",
       "config.config_file");
 
@@ -94,7 +96,7 @@ public final class RunDirectory {
   /** "path: was X, now Y" for the first leaf where the two differ; null when equal. */
   private static String firstDifference(String path, JsonNode was, JsonNode now) {
     if (was.isObject() && now.isObject()) {
-      java.util.Set<String> names = new java.util.TreeSet<>();
+      Set<String> names = new TreeSet<>();
       was.fieldNames().forEachRemaining(names::add);
       now.fieldNames().forEachRemaining(names::add);
       for (String name : names) {

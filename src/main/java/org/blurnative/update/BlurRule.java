@@ -19,7 +19,6 @@ public record BlurRule(double gamma) implements UpdateRule {
   @Override
   public Coefficients coefficients(GradientSums s) {
     // F == 0 rather than F > 0: a NaN F must stay visible in c_f, not turn into the retain step
-    double cf = s.ff() == 0 ? 0 : Coefficients.withinFloatRange(gamma - s.dot() / s.ff(), s.dot(), s.ff());
-    return new Coefficients(cf, 1);
+    return new Coefficients(Coefficients.protectedLevel(gamma, s.dot(), s.ff()), 1);
   }
 }

@@ -11,6 +11,14 @@ public record Coefficients(double cf, double cr) {
    * coefficient. Sums that are not finite (poisoned gradients) pass {@code c} through unchanged,
    * so the trainer still sees them.
    */
+  /**
+   * γ − d/N, the coefficient of the protected level's gradient (N its squared norm) that makes
+   * ⟨g, u⟩ = γN: 0 when N = 0 (nothing to protect) or when the quotient leaves float32's range.
+   */
+  static double protectedLevel(double gamma, double dot, double squaredNorm) {
+    return squaredNorm == 0 ? 0 : withinFloatRange(gamma - dot / squaredNorm, dot, squaredNorm);
+  }
+
   static double withinFloatRange(double c, double... sums) {
     for (double s : sums) {
       if (!Double.isFinite(s)) {

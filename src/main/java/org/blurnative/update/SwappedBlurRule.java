@@ -4,7 +4,8 @@ import org.blurnative.kernel.GradientSums;
 
 /**
  * BLUR with the roles swapped (paper Remark 2.1): the retain loss is the lower level, so
- * u = g_f + γ·g_r − (d/R)·g_r and ⟨g_r, u⟩ = γR. For ablations; R = 0 (or R so small that c_r leaves float32's range) gives u = g_f.
+ * u = g_f + γ·g_r − (d/R)·g_r and ⟨g_r, u⟩ = γR. For ablations; R = 0 (or R so small that c_r
+ * leaves float32's range) gives u = g_f.
  */
 public record SwappedBlurRule(double gamma) implements UpdateRule {
 
@@ -16,7 +17,6 @@ public record SwappedBlurRule(double gamma) implements UpdateRule {
 
   @Override
   public Coefficients coefficients(GradientSums s) {
-    double cr = s.rr() == 0 ? 0 : Coefficients.withinFloatRange(gamma - s.dot() / s.rr(), s.dot(), s.rr());
-    return new Coefficients(1, cr);
+    return new Coefficients(1, Coefficients.protectedLevel(gamma, s.dot(), s.rr()));
   }
 }
