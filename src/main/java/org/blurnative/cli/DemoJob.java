@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.blurnative.eval.Comparison;
 import org.blurnative.io.AtomicFiles;
-import org.blurnative.io.Directories;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.blurnative.data.mini.MiniBenchmark;
@@ -113,10 +112,8 @@ final class DemoJob {
       return model;
     }
     args.addAll(List.of("--out", dir.toString(), "--checkpoint-every", "100"));
-    if (Files.isDirectory(dir.resolve("checkpoints"))) {
+    if (Files.isRegularFile(dir.resolve("run.json"))) {
       args.add("--resume");  // an earlier demo was stopped while building this model
-    } else if (Files.exists(dir)) {
-      Directories.deleteTree(dir);  // stopped before its first checkpoint: nothing worth keeping
     }
     int exit = step("training the " + role + " model (once; cached in " + dir + ")", args);
     return exit == 0 ? model : null;

@@ -2,7 +2,6 @@ package org.blurnative.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.blurnative.io.InputFiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,9 @@ import java.util.concurrent.Callable;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.PromptFormat;
 import org.blurnative.data.TokenizedExample;
+import org.blurnative.io.InputDigests.FileDigest;
+import org.blurnative.io.InputDigests;
+import org.blurnative.io.InputFiles;
 import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.model.LlamaModel;
@@ -24,9 +26,9 @@ import org.blurnative.update.WeightedSumRule;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Trains a model on QA pairs and writes a Hugging Face directory: how users build the "target"
@@ -144,9 +146,17 @@ public final class FinetuneCommand implements Callable<Integer> {
       config.put("data", data.stream().map(Path::toString).toList());
       config.put("examples", examples.size());
       config.put("prompt_format", format.name());
+      Map<String, List<FileDigest>> inputs = new LinkedHashMap<>();
+      if (start.model != null) {
+        inputs.put("--model", InputDigests.ofModelDirectory(start.model));
+      }
+      if (start.fromConfig != null) {
+        inputs.put("--from-config", InputDigests.ofFiles(List.of(start.fromConfig)));
+      }
+      inputs.put("--data", InputDigests.ofFiles(data));
       TrainingRun.execute("finetune", options, settings, kernel, model,
           new Objective("train", new NllLoss(), examples), null, WeightedSumRule.gradientAscent(),
-          tokenizer.padId(), config, spec.commandLine().getOut());
+          tokenizer.padId(), config, inputs, spec.commandLine().getOut());
     }
     return 0;
   }

@@ -1,12 +1,15 @@
 package org.blurnative.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.PromptFormat;
+import org.blurnative.io.InputDigests.FileDigest;
+import org.blurnative.io.InputDigests;
 import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.loss.Loss;
 import org.blurnative.model.LlamaModel;
@@ -94,23 +97,29 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions options;
 
-  private static void requireGiven(String flag, Object value) {
-    if (value == null) {
-      throw new IllegalArgumentException(flag + " is required (or give no arguments at all for the bundled demo)");
-    }
-  }
-
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    if (model == null && forget == null && retain == null && options.out == null) {
+    // the demo runs only on a bare `train`: flags without the inputs are a mistake, not a request for it
+    if (spec.commandLine().getParseResult().matchedArgs().isEmpty()) {
       return new DemoJob(spec.commandLine().getParent()).run();
     }
-    requireGiven("--model", model);
-    requireGiven("--forget", forget);
-    requireGiven("--out", options.out);
+    List<String> missing = new ArrayList<>();
+    if (model == null) {
+      missing.add("--model");
+    }
+    if (forget == null) {
+      missing.add("--forget");
+    }
+    if (options.out == null) {
+      missing.add("--out");
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("missing " + String.join(", ", missing)
+          + " (give no arguments at all for the bundled demo)");
+    }
     Method m = Method.parse(method);
     if (rmuLayer < -1) {
       throw new IllegalArgumentException("--rmu-layer must be -1 (the middle layer) or a layer index >= 0, got " + rmuLayer);
@@ -156,8 +165,12 @@ public final class TrainCommand implements Callable<Integer> {
       resolved.put("config_file", config == null ? null : config.toString());
       resolved.put("trainable", trained);
       resolved.put("prompt_format", format.name());
+      Map<String, List<FileDigest>> inputs = new LinkedHashMap<>();
+      inputs.put("--model", InputDigests.ofModelDirectory(model));
+      inputs.put("--forget", InputDigests.ofFiles(forget));
+      inputs.put("--retain", InputDigests.ofFiles(retain == null ? List.of() : retain));
       TrainingRun.execute("train " + m.label(), options, settings, kernel, llm, forgetObjective,
-          retainObjective, m.rule(p), tokenizer.padId(), resolved, spec.commandLine().getOut());
+          retainObjective, m.rule(p), tokenizer.padId(), resolved, inputs, spec.commandLine().getOut());
     }
     return 0;
   }

@@ -1,6 +1,8 @@
 package org.blurnative.cli;
 
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.train.LearningRateSchedule;
 import org.blurnative.train.ProbeLoss;
@@ -12,7 +14,7 @@ final class TrainingOptions {
   @Option(names = "--out", paramLabel = "DIR", description = "run directory (new or empty, or the run to --resume)")
   Path out;
 
-  @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint")
+  @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint (from step 0 if it was stopped before one); it may change --lr, --clip, --max-skips, --epochs/--max-steps, checkpointing and input paths (not contents), recorded in run.json")
   boolean resume;
 
   @Option(names = "--epochs", defaultValue = "10", description = "passes over the forget (finetune: training) set (default: ${DEFAULT-VALUE})")
@@ -51,8 +53,14 @@ final class TrainingOptions {
   @Option(names = "--max-skips", defaultValue = "5", description = "abort after this many non-finite steps in a row (default: ${DEFAULT-VALUE})")
   int maxSkips;
 
-  @Option(names = "--checkpoint-every", defaultValue = "0", description = "checkpoint every N steps; one is always written at the end (default: ${DEFAULT-VALUE})")
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "also checkpoint every N steps, 0 for none (default: ${DEFAULT-VALUE})")
   int checkpointEvery;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "10m", paramLabel = "TIME",
+      description = "checkpoint whenever this long has passed since the last one (30s, 10m, 2h; 0: off);"
+          + " the end of a run is always checkpointed, and a run killed before its first checkpoint"
+          + " resumes from step 0 (default: ${DEFAULT-VALUE})")
+  String checkpointInterval;
 
   @Option(names = "--keep", defaultValue = "2", description = "checkpoints to keep (default: ${DEFAULT-VALUE})")
   int keep;
@@ -95,6 +103,23 @@ final class TrainingOptions {
     }
     LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
     return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
-        checkpointEvery, keep, seed, adaptiveLrEvery, adaptiveLrLoss);
+        checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss);
+  }
+
+  private static final Pattern INTERVAL = Pattern.compile("(\\d{1,9})([smh]?)");
+
+  /** --checkpoint-interval in seconds: a number with s, m or h, or 0. */
+  private long checkpointSeconds() {
+    Matcher m = INTERVAL.matcher(checkpointInterval.strip());
+    if (!m.matches() || (m.group(2).isEmpty() && !m.group(1).matches("0+"))) {
+      throw new IllegalArgumentException("--checkpoint-interval must be a time like 30s, 10m or 2h (0: off), got '"
+          + checkpointInterval + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "h" -> n * 3600;
+      case "m" -> n * 60;
+      default -> n;
+    };
   }
 }

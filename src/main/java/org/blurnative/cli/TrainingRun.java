@@ -2,17 +2,20 @@ package org.blurnative.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.blurnative.eval.AlignmentPlot;
+import org.blurnative.io.InputDigests.FileDigest;
 import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.ComputeThreads;
-import org.blurnative.kernel.jni.BlurNative;
-import org.bytedeco.openblas.global.openblas_full;
 import org.blurnative.kernel.UpdateKernel;
+import org.blurnative.kernel.jni.BlurNative;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.train.Objective;
 import org.blurnative.train.RunDirectory;
@@ -20,6 +23,7 @@ import org.blurnative.train.StepMetrics;
 import org.blurnative.train.Trainer;
 import org.blurnative.train.TrainingSettings;
 import org.blurnative.update.UpdateRule;
+import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -46,49 +50,61 @@ final class TrainingRun {
   }
 
   /**
-   * Runs the loop and saves the model; {@code config} goes into run.json next to versions and
-   * machine facts. Nothing is written before this point, so bad input leaves no directory.
+   * Runs the loop and saves the model, holding the run directory's lock throughout; {@code config}
+   * and {@code inputs} (the content digests of what the run reads) go into run.json next to
+   * versions and machine facts. Nothing is written before this point, so bad input leaves no
+   * directory.
    */
-  static RunDirectory execute(String task, TrainingOptions o, TrainingSettings settings,
-      UpdateKernel kernel, LlamaModel model, Objective forget, Objective retain, UpdateRule rule,
-      int padId, Map<String, Object> config, PrintWriter out) throws IOException {
-    RunDirectory run = RunDirectory.create(o.out, o.resume);
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("task", task);
-    info.put("config", config);
-    info.put("settings", settings);
-    info.put("backend", kernel.name());
-    info.put("threads", Map.of("openblas", openblas_full.openblas_get_num_threads(),
-        "libtorch_intra_op", torch.get_num_threads(), "libblur", BlurNative.blur_get_num_threads()));
-    info.put("world_size", 1);
-    info.put("effective_batch", settings.batchSize());
-    info.put("versions", Map.of("blur-native", VersionProvider.version(),
-        "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
-    info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
-    if (o.resume) {  // run.json is rewritten once the checkpoint has loaded and the run is done
-      run.requireSameRun(info, "task", "config", "settings", "trainable_parameters");
-    } else {
-      run.writeRunInfo(info);
-    }
+  static void execute(String task, TrainingOptions o, TrainingSettings settings, UpdateKernel kernel,
+      LlamaModel model, Objective forget, Objective retain, UpdateRule rule, int padId,
+      Map<String, Object> config, Map<String, List<FileDigest>> inputs, PrintWriter out) throws IOException {
+    try (RunDirectory run = RunDirectory.open(o.out, o.resume)) {
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("task", task);
+      info.put("config", config);
+      info.put("inputs", inputs);
+      info.put("settings", settings);
+      info.put("backend", kernel.name());
+      info.put("threads", Map.of("openblas", openblas_full.openblas_get_num_threads(),
+          "libtorch_intra_op", torch.get_num_threads(), "libblur", BlurNative.blur_get_num_threads()));
+      info.put("world_size", 1);
+      info.put("effective_batch", settings.batchSize());
+      info.put("versions", Map.of("blur-native", VersionProvider.version(),
+          "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
+      info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
+      LongConsumer onStart;
+      if (o.resume) {  // run.json is rewritten once the run has restarted from its checkpoint
+        RunDirectory.Resumption resumption = run.resumption(info,
+            List.of("task", "config", "inputs", "settings", "trainable_parameters"));
+        onStart = from -> writeRunInfo(run, resumption.info(from));
+      } else {
+        run.writeRunInfo(info);
+        onStart = from -> {};
+      }
 
-    Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, run.root());
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task)
-        .setInitialMax(settings.steps()).setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .setUpdateIntervalMillis(500).build()) {
-      trainer.run(o.resume, m -> {
-        bar.stepTo(m.step());
-        bar.setExtraMessage(summary(m));
-      });
+      Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, run.root());
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task)
+          .setInitialMax(settings.steps()).setConsumer(new ConsoleProgressBarConsumer(System.err))
+          .setUpdateIntervalMillis(500).build()) {
+        trainer.run(o.resume, onStart, m -> {
+          bar.stepTo(m.step());
+          bar.setExtraMessage(summary(m));
+        });
+      }
+      run.saveModel(model);
+      if (retain != null) {  // the paper's alignment figures need both gradients
+        AlignmentPlot.write(run.root().resolve("metrics.jsonl"), run.root().resolve("plots/alignment.png"), task);
+      }
+      out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl"));
     }
-    if (o.resume) {
+  }
+
+  private static void writeRunInfo(RunDirectory run, Map<String, Object> info) {
+    try {
       run.writeRunInfo(info);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    run.saveModel(model);
-    if (retain != null) {  // the paper's alignment figures need both gradients
-      AlignmentPlot.write(run.root().resolve("metrics.jsonl"), run.root().resolve("plots/alignment.png"), task);
-    }
-    out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl"));
-    return run;
   }
 
   private static String summary(StepMetrics m) {

@@ -1,5 +1,7 @@
 package org.blurnative.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.blurnative.kernel.KernelUnavailableException;
 import org.blurnative.train.TrainingAbortedException;
 import picocli.CommandLine;
@@ -24,8 +26,12 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
     }
     if (e instanceof IllegalArgumentException
         || e instanceof KernelUnavailableException
-        || e instanceof java.io.IOException) {
+        || e instanceof IOException) {
       cli.getErr().println("blur-native " + cli.getCommandName() + ": " + e.getMessage());
+      return USER_ERROR;
+    }
+    if (e instanceof UncheckedIOException u) {  // a file-system failure inside a callback
+      cli.getErr().println("blur-native " + cli.getCommandName() + ": " + u.getCause().getMessage());
       return USER_ERROR;
     }
     throw e;

@@ -20,6 +20,9 @@ public final class FileErrors {
 
   /** The operating system's reason, without the path Java puts in front of it. */
   public static String reason(IOException e) {
+    if (e.getCause() instanceof IOException cause && String.valueOf(e.getMessage()).startsWith("cannot write ")) {
+      return reason(cause);  // already ours: the innermost reason, not "cannot write" twice
+    }
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }

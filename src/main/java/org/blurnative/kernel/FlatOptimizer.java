@@ -1,5 +1,6 @@
 package org.blurnative.kernel;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.Tensor;
 
@@ -16,7 +17,7 @@ public interface FlatOptimizer extends AutoCloseable {
   long steps();
 
   /** Writes the optimizer's state (moments, step count) to {@code file}; θ is the caller's. */
-  void save(Path file);
+  void save(Path file) throws IOException;
 
   /** Restores what {@link #save} wrote, for a model of the same size. */
   void load(Path file);

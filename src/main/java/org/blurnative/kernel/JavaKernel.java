@@ -1,5 +1,6 @@
 package org.blurnative.kernel;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -118,7 +119,7 @@ final class JavaKernel implements UpdateKernel {
     abstract Map<String, double[]> state();
 
     @Override
-    public final void save(Path file) {
+    public final void save(Path file) throws IOException {
       Map<String, Tensor> tensors = new TreeMap<>();
       state().forEach((name, values) -> tensors.put(name, AbstractTensor.create(values)));
       OptimizerArchive.save(file, steps, tensors);

@@ -2,6 +2,7 @@ package org.blurnative.kernel;
 
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.blurnative.kernel.jni.BlurNative;
@@ -101,7 +102,7 @@ final class NativeKernel implements UpdateKernel {
     }
 
     @Override
-    public final void save(Path file) {
+    public final void save(Path file) throws IOException {
       OptimizerArchive.save(file, steps, state());
     }
 

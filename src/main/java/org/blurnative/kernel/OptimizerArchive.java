@@ -1,9 +1,16 @@
 package org.blurnative.kernel;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.AbstractTensor;
+import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
@@ -17,15 +24,61 @@ final class OptimizerArchive {
 
   private OptimizerArchive() {}
 
-  static void save(Path file, long steps, Map<String, Tensor> state, OutputArchive archive) {
+  /**
+   * Writes the archive through a Java channel rather than LibTorch's file writer, so that a
+   * failing write (a full disk) is an IOException here: inside LibTorch it is a c10::Error thrown
+   * from the zip writer's destructor, which ends the process.
+   */
+  static void save(Path file, long steps, Map<String, Tensor> state, OutputArchive archive) throws IOException {
     archive.write(STEPS, AbstractTensor.create(steps), false);
     state.forEach((name, t) -> archive.write(name, t, false));
-    archive.save_to(file.toString());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING); ChannelWriter writer = new ChannelWriter(channel)) {
+      archive.save_to(writer);
+      writer.rethrow();
+    }
   }
 
-  static void save(Path file, long steps, Map<String, Tensor> state) {
+  static void save(Path file, long steps, Map<String, Tensor> state) throws IOException {
     try (OutputArchive archive = new OutputArchive()) {
       save(file, steps, state, archive);
+    }
+  }
+
+  /**
+   * LibTorch's archive writer callback over a channel. It always reports every byte written: a
+   * short count would make LibTorch throw where it cannot be caught; the first failure is kept
+   * and rethrown once the archive is done.
+   */
+  private static final class ChannelWriter extends ArchiveWriter {
+    private static final long REGION_BYTES = 1L << 30;  // a ByteBuffer holds at most 2 GiB
+    private final FileChannel channel;
+    private IOException failure;
+
+    ChannelWriter(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public long call(Pointer data, long size) {
+      for (long done = 0; done < size && failure == null; done += REGION_BYTES) {
+        try (BytePointer p = new BytePointer(data)) {
+          p.capacity(size).position(done).limit(Math.min(size, done + REGION_BYTES));
+          ByteBuffer b = p.asBuffer();
+          while (b.hasRemaining()) {
+            channel.write(b);
+          }
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      return size;
+    }
+
+    void rethrow() throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
     }
   }
 

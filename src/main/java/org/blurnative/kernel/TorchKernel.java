@@ -4,6 +4,7 @@ import static org.bytedeco.pytorch.global.torch.ScalarType;
 import static org.bytedeco.pytorch.global.torch.vdot;
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -128,7 +129,7 @@ final class TorchKernel implements UpdateKernel {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file) throws IOException {
       try (OutputArchive archive = new OutputArchive()) {
         optimizer.save(archive);
         OptimizerArchive.save(file, steps, Map.of(), archive);

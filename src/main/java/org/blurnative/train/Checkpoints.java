@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.blurnative.io.AtomicFiles;
 import org.blurnative.io.Directories;
+import org.blurnative.io.FileErrors;
 import org.blurnative.kernel.FlatOptimizer;
 import org.blurnative.model.SafeTensors;
 import org.bytedeco.pytorch.Tensor;
@@ -32,30 +33,47 @@ final class Checkpoints {
   private final Path dir;
   private final int keep;
 
-  Checkpoints(Path dir, int keep) {
-    if (keep < 1) {
-      throw new IllegalArgumentException("--keep must be at least 1, got " + keep);
-    }
+  private Checkpoints(Path dir, int keep) {
     this.dir = dir;
     this.keep = keep;
   }
 
+  /** The checkpoints under {@code dir}, without what a save that was killed left behind. */
+  static Checkpoints open(Path dir, int keep) throws IOException {
+    if (keep < 1) {
+      throw new IllegalArgumentException("--keep must be at least 1, got " + keep);
+    }
+    Checkpoints checkpoints = new Checkpoints(dir, keep);
+    if (Files.isDirectory(dir)) {
+      checkpoints.removeUnfinished();
+    }
+    return checkpoints;
+  }
+
+  /**
+   * Writes the checkpoint of {@code state}; a failed write (a full disk) is one IOException naming
+   * the checkpoint and the reason, and leaves the checkpoints that were there.
+   */
   Path save(TrainerState state, Tensor theta, FlatOptimizer optimizer) throws IOException {
-    Files.createDirectories(dir);
-    removeUnfinished();
     String name = String.format("step-%08d", state.step());
-    Path temp = AtomicFiles.temporaryDirectory(dir, "." + name + ".");
+    Path target = dir.resolve(name);
+    Path temp = null;
     try {
+      Files.createDirectories(dir);
+      temp = AtomicFiles.temporaryDirectory(dir, "." + name + ".");
       SafeTensors.write(temp.resolve(THETA), Map.of("theta", theta));
       optimizer.save(temp.resolve(OPTIMIZER));
       AtomicFiles.write(temp.resolve(STATE), JSON.writeValueAsBytes(state));
-      Path target = dir.resolve(name);
       Directories.deleteTree(target);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
       return target;
+    } catch (IOException e) {
+      throw FileErrors.cannotWrite(target, e);
     } finally {
-      Directories.deleteTree(temp);
+      if (temp != null) {
+        Directories.deleteTree(temp);
+      }
     }
   }
 

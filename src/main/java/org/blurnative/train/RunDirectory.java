@@ -8,31 +8,51 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.blurnative.io.AtomicFiles;
+import org.blurnative.io.DirectoryLock;
 import org.blurnative.io.Directories;
+import org.blurnative.io.FileErrors;
 import org.blurnative.model.LlamaModel;
 
 /**
  * A run's output directory (DESIGN.md §5): run.json, metrics.jsonl, checkpoints/, model/. Never
- * overwrites a user's directory: a fresh run needs a new or empty one, a resumed run its own.
+ * overwrites a user's directory: a fresh run needs a new or empty one, a resumed run its own. Held
+ * under an exclusive lock while open, so two runs can never write into one directory.
  */
-public final class RunDirectory {
+public final class RunDirectory implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private final Path root;
+  static final String RUN_INFO = "run.json";
 
-  private RunDirectory(Path root) {
+  /**
+   * What a killed run of ours can leave at the top of the directory besides its outputs: the lock
+   * and the temporaries of run.json, metrics.jsonl and model/ (AtomicFiles' names). They do not
+   * make a directory "not empty", and are removed once the directory is locked.
+   */
+  private static final Pattern LEFTOVER =
+      Pattern.compile("\\.lock|\\.(run\\.json|metrics\\.jsonl)\\.\\d+\\.tmp|\\.model\\.\\d+");
+
+  private final Path root;
+  private final DirectoryLock lock;
+
+  private RunDirectory(Path root, DirectoryLock lock) {
     this.root = root;
+    this.lock = lock;
   }
 
-  /** Checks that {@code out} can take this run, creating nothing (for validation before work). */
+  /**
+   * Checks that {@code out} can take this run, creating nothing (for validation before work): a
+   * fresh run needs a new or empty directory; a resumed one a run.json, with or without
+   * checkpoints (a run killed before its first checkpoint restarts from step 0).
+   */
   public static void check(Path out, boolean resume) throws IOException {
     if (resume) {
-      if (!Files.isDirectory(out.resolve("checkpoints"))) {
-        throw new IllegalArgumentException("--resume: " + out + " has no checkpoints/ to resume from");
+      if (!Files.isRegularFile(out.resolve(RUN_INFO))) {
+        throw new IllegalArgumentException("--resume: " + out + " has no " + RUN_INFO + ": not a run directory");
       }
     } else if (Files.exists(out) && !isEmptyDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " already exists and is not empty;"
@@ -40,10 +60,17 @@ public final class RunDirectory {
     }
   }
 
-  public static RunDirectory create(Path out, boolean resume) throws IOException {
-    check(out, resume);
-    Files.createDirectories(out);
-    return new RunDirectory(out);
+  /** Locks {@code out} (creating it), removes what a killed run left, then {@link #check}s it. */
+  public static RunDirectory open(Path out, boolean resume) throws IOException {
+    DirectoryLock lock = DirectoryLock.acquire("--out", out);
+    try {
+      removeLeftovers(out);
+      check(out, resume);
+      return new RunDirectory(out, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   public Path root() {
@@ -56,27 +83,28 @@ public final class RunDirectory {
 
   /** run.json: the resolved configuration and where it ran. */
   public void writeRunInfo(Map<String, Object> info) throws IOException {
-    AtomicFiles.write(root.resolve("run.json"), JSON.writeValueAsBytes(info));
+    AtomicFiles.write(root.resolve(RUN_INFO), JSON.writeValueAsBytes(info));
   }
 
   /**
-   * What --resume may change: the length of the run (to continue a finished one further) and the
-   * options that change how it is kept, not what it computes.
+   * A resumed run's run.json: the options it resumes with, the earlier resumes, and this one (the
+   * step it continues from and what it changed).
    */
-  private static final Set<String> MAY_CHANGE = Set.of("settings.steps",
-      "settings.schedule.totalSteps", "settings.checkpointEvery", "settings.keep", "settings.maxSkips",
-      "config.config_file");
+  public record Resumption(Map<String, Object> now, JsonNode stored, List<RunComparison.Change> changes) {
+    public Map<String, Object> info(long fromStep) {
+      Map<String, Object> info = new LinkedHashMap<>(now);
+      info.put("resumes", RunComparison.resumes(stored, fromStep, changes));
+      return info;
+    }
+  }
 
   /**
-   * For --resume: the run must continue with the options it ran with (the data order, the rule
-   * and the optimizer depend on them), so {@code keys} of {@code info} must equal run.json's but
-   * for {@link #MAY_CHANGE}. The first difference is the error; run.json is not touched.
+   * For --resume: compares {@code info}, the options it is resumed with, against run.json under
+   * {@link RunComparison}'s rules. A difference that would change what the run computes is the
+   * error, and run.json is not touched.
    */
-  public void requireSameRun(Map<String, Object> info, String... keys) throws IOException {
-    Path file = root.resolve("run.json");
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--resume: " + root + " has no run.json: not a run directory");
-    }
+  public Resumption resumption(Map<String, Object> info, List<String> keys) throws IOException {
+    Path file = root.resolve(RUN_INFO);
     JsonNode stored;
     try {
       stored = JSON.readTree(file.toFile());
@@ -84,30 +112,12 @@ public final class RunDirectory {
       throw new IllegalArgumentException("--resume: " + file + " is not valid JSON");
     }
     JsonNode now = JSON.readTree(JSON.writeValueAsBytes(info));  // through text, as run.json was read
-    for (String key : keys) {
-      String difference = firstDifference(key, stored.path(key), now.path(key));
-      if (difference != null) {
-        throw new IllegalArgumentException("--resume: " + root + " ran with other options (" + difference
-            + "); resume with the options it ran with");
-      }
-    }
-  }
-
-  /** "path: was X, now Y" for the first leaf where the two differ; null when equal. */
-  private static String firstDifference(String path, JsonNode was, JsonNode now) {
-    if (was.isObject() && now.isObject()) {
-      Set<String> names = new TreeSet<>();
-      was.fieldNames().forEachRemaining(names::add);
-      now.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
-        String d = firstDifference(path + "." + name, was.path(name), now.path(name));
-        if (d != null) {
-          return d;
-        }
-      }
-      return null;
-    }
-    return was.equals(now) || MAY_CHANGE.contains(path) ? null : path + ": was " + was + ", now " + now;
+    RunComparison comparison = RunComparison.of(stored, now, keys);
+    comparison.forbidden().ifPresent(difference -> {
+      throw new IllegalArgumentException("--resume: " + root + " ran with other " + difference
+          + "; resume with what it ran with");
+    });
+    return new Resumption(info, stored, comparison.allowed());
   }
 
   /** Saves the model into model/ whole or not at all: a temporary sibling, then a rename. */
@@ -117,9 +127,30 @@ public final class RunDirectory {
       model.save(temp);
       Directories.deleteTree(model());
       Files.move(temp, model(), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw FileErrors.cannotWrite(model(), e);
     } finally {
       Directories.deleteTree(temp);
     }
+  }
+
+  @Override
+  public void close() throws IOException {
+    lock.close();
+  }
+
+  private static void removeLeftovers(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(RunDirectory::isLeftover).toList()) {
+        if (!p.getFileName().toString().equals(DirectoryLock.FILE)) {
+          Directories.deleteTree(p);
+        }
+      }
+    }
+  }
+
+  private static boolean isLeftover(Path p) {
+    return LEFTOVER.matcher(p.getFileName().toString()).matches();
   }
 
   private static boolean isEmptyDirectory(Path p) throws IOException {
@@ -127,7 +158,7 @@ public final class RunDirectory {
       return false;
     }
     try (Stream<Path> s = Files.list(p)) {
-      return s.findAny().isEmpty();
+      return s.allMatch(RunDirectory::isLeftover);
     }
   }
 }

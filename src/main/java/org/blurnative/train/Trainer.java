@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
 import org.blurnative.data.DataOrder;
@@ -62,18 +63,26 @@ public final class Trainer {
     }
   }
 
+  /** {@link #run(boolean, LongConsumer, Consumer)} without a start notice. */
+  public List<StepMetrics> run(boolean resume, Consumer<StepMetrics> onStep) throws IOException {
+    return run(resume, from -> {}, onStep);
+  }
+
   /**
    * Trains to {@code settings.steps()}, from the newest checkpoint under the run directory when
-   * {@code resume} is set, writing metrics.jsonl and checkpoints as it goes.
+   * {@code resume} is set (from step 0 if the run was stopped before its first checkpoint),
+   * writing metrics.jsonl and checkpoints as it goes.
    *
+   * @param onStart told the step the run starts from, once θ and the optimizer are restored
    * @return the metrics of the steps this call ran
    */
-  public List<StepMetrics> run(boolean resume, Consumer<StepMetrics> onStep) throws IOException {
+  public List<StepMetrics> run(boolean resume, LongConsumer onStart, Consumer<StepMetrics> onStep)
+      throws IOException {
     boolean needsReference = LossEvaluator.needsReference(forget.loss())
         || (retain != null && LossEvaluator.needsReference(retain.loss()));
     LlamaModel reference = needsReference ? model.frozenCopy() : null;
     try {
-      return loop(new LossEvaluator(model, reference), resume, onStep);
+      return loop(new LossEvaluator(model, reference), resume, onStart, onStep);
     } finally {
       if (reference != null) {
         reference.close();
@@ -81,15 +90,15 @@ public final class Trainer {
     }
   }
 
-  private List<StepMetrics> loop(LossEvaluator evaluator, boolean resume, Consumer<StepMetrics> onStep)
-      throws IOException {
+  private List<StepMetrics> loop(LossEvaluator evaluator, boolean resume, LongConsumer onStart,
+      Consumer<StepMetrics> onStep) throws IOException {
     Files.createDirectories(runDir);
     FlatParameters parameters = FlatParameters.adopt(model);
     Tensor theta = parameters.theta();
     FlatGradients grads = FlatGradients.of(model);
     Tensor gradForget = grads.allocate();
     Tensor gradRetain = retain == null ? gradForget : grads.allocate();
-    Checkpoints checkpoints = new Checkpoints(runDir.resolve("checkpoints"), settings.keep());
+    Checkpoints checkpoints = Checkpoints.open(runDir.resolve("checkpoints"), settings.keep());
     StepSizeProbe probe = new StepSizeProbe(evaluator, parameters, settings.microBatches(),
         settings.adaptiveLrLoss());
     boolean adaptive = settings.adaptiveLrEvery() > 0;
@@ -100,28 +109,34 @@ public final class Trainer {
           DataOrder.shuffled(forget.examples().size(), settings.seed()).state(),
           retain == null ? null : DataOrder.shuffled(retain.examples().size(), settings.seed() + 1).state(),
           0, 1.0);
-      if (resume) {
-        Optional<Path> latest = checkpoints.latest();
-        if (latest.isEmpty()) {
-          throw new IllegalArgumentException("--resume: no checkpoint under " + runDir.resolve("checkpoints"));
-        }
+      Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
+      if (latest.isPresent()) {
         state = checkpoints.load(latest.get(), theta, optimizer);
         parameters.publish();
       }
+      onStart.accept(state.step());
       DataOrder forgetOrder = DataOrder.restore(state.forgetOrder());
       DataOrder retainOrder = retain == null ? null : DataOrder.restore(state.retainOrder());
       int skips = state.consecutiveSkips();
       double lrScale = state.learningRateScale();
+      CheckpointPolicy policy = new CheckpointPolicy(settings.checkpointEvery(),
+          settings.checkpointSeconds(), System::nanoTime);
+      boolean checkpointDue = false;
 
       try (MetricsLog log = MetricsLog.continuingAfter(runDir.resolve("metrics.jsonl"), state.step())) {
         for (long step = state.step(); step < settings.steps(); ) {
           long started = System.nanoTime();
+          TrainerState atStart = new TrainerState(step, forgetOrder.state(),
+              retainOrder == null ? null : retainOrder.state(), skips, lrScale);
           double lr = settings.schedule().at(step) * lrScale;
           StepMetrics metrics;
           try (PointerScope scope = new PointerScope()) {
-            StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, nextBatch(forget, forgetOrder));
+            // an epoch is one pass over the forget set, its last batch short; the retain set is
+            // drawn alongside, as many examples as the forget batch has
+            TokenBatch forgetBatch = batch(forget, forgetOrder.next(settings.batchSize()));
+            StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, forgetBatch);
             StepSizeProbe.Side retainSide = retain == null ? null
-                : new StepSizeProbe.Side(retain, nextBatch(retain, retainOrder));
+                : new StepSizeProbe.Side(retain, batch(retain, retainOrder.nextFull(forgetBatch.rows())));
             double forgetLoss = gradient(evaluator, forgetSide, grads, gradForget);
             Double retainLoss = retain == null ? null : gradient(evaluator, retainSide, grads, gradRetain);
             GradientSums sums = kernel.reduce(gradForget, gradRetain);
@@ -129,12 +144,19 @@ public final class Trainer {
             // an overflowing loss can leave finite (even zero) gradients: skip that step too
             boolean finite = !sums.nonFinite() && Double.isFinite(forgetLoss)
                 && (retainLoss == null || Double.isFinite(retainLoss));
+            if (checkpointDue && finite) {
+              // θ is checkpointed once a step at it came out finite, so a diverging run never
+              // replaces its good checkpoints with states that cannot continue
+              save(checkpoints, atStart, theta, optimizer);
+              policy.saved();
+            }
+            checkpointDue = false;
             if (!finite) {
               skips++;
               if (skips > settings.maxSkips()) {
                 throw new TrainingAbortedException("step " + step + ": non-finite gradients or losses in "
-                    + skips + " steps in a row (more than --max-skips " + settings.maxSkips()
-                    + "); lower the learning rate or check the data");
+                    + skips + " steps in a row (more than --max-skips " + settings.maxSkips() + "); "
+                    + resumeAdvice(checkpoints));
               }
               metrics = skipped(step, forgetOrder.epoch(), forgetLoss, retainLoss, lr,
                   adaptive ? lrScale : null, started);
@@ -157,9 +179,13 @@ public final class Trainer {
           log.append(metrics);
           ran.add(metrics);
           onStep.accept(metrics);
-          boolean due = settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0;
-          if (due || step == settings.steps()) {
-            checkpoints.save(new TrainerState(step, forgetOrder.state(),
+          checkpointDue = policy.dueAfter(step);
+          if (step == settings.steps()) {  // the end is checkpointed unless it is unsound
+            if (metrics.skipped()) {
+              throw new TrainingAbortedException("step " + step + ", the last, had non-finite gradients or"
+                  + " losses, so the run's end is not checkpointed; " + resumeAdvice(checkpoints));
+            }
+            save(checkpoints, new TrainerState(step, forgetOrder.state(),
                 retainOrder == null ? null : retainOrder.state(), skips, lrScale), theta, optimizer);
           }
         }
@@ -173,10 +199,27 @@ public final class Trainer {
     return ran;
   }
 
-  /** The objective's next batch in its shuffled order. */
-  private TokenBatch nextBatch(Objective objective, DataOrder order) {
+  /** Saves a checkpoint, refusing a θ that holds non-finite values (which no later step repairs). */
+  private void save(Checkpoints checkpoints, TrainerState state, Tensor theta, FlatOptimizer optimizer)
+      throws IOException {
+    if (kernel.reduce(theta, theta).nonFinite()) {
+      throw new TrainingAbortedException("step " + state.step() + ": the parameters hold non-finite values,"
+          + " so they are not checkpointed; " + resumeAdvice(checkpoints));
+    }
+    checkpoints.save(state, theta, optimizer);
+  }
+
+  /** Where --resume would continue from, and the usual cure. */
+  private static String resumeAdvice(Checkpoints checkpoints) throws IOException {
+    String from = checkpoints.latest().map(p -> "its newest checkpoint, " + p.getFileName()).orElse("step 0");
+    return "--resume continues from " + from + " (checkpoints are only written from sound states);"
+        + " lower --lr when resuming, or check the data";
+  }
+
+  /** The objective's examples at {@code indices}, collated. */
+  private TokenBatch batch(Objective objective, int[] indices) {
     List<TokenizedExample> examples = new ArrayList<>();
-    for (int i : order.nextFull(settings.batchSize())) {
+    for (int i : indices) {
       examples.add(objective.examples().get(i));
     }
     return collator.collate(examples);

@@ -11,7 +11,9 @@ import org.blurnative.kernel.OptimizerSettings;
  * @param maxLength tokens per sequence; longer prompts are cut from the left
  * @param clipNorm clip ‖u‖ to this (0: no clipping); u, never g_f or g_r, is clipped (§2)
  * @param maxSkips abort after this many non-finite steps in a row
- * @param checkpointEvery save a checkpoint every this many steps (0: only at the end)
+ * @param checkpointEvery save a checkpoint every this many steps (0: not by steps)
+ * @param checkpointSeconds save a checkpoint whenever this long has passed since the last one (0:
+ *     not by time); the end of the run is always saved
  * @param keep checkpoints kept, newest first
  * @param seed the data orders' seed
  * @param adaptiveLrEvery probe the step size (NGDiff's adaptive learning rate, {@link
@@ -28,6 +30,7 @@ public record TrainingSettings(
     double clipNorm,
     int maxSkips,
     int checkpointEvery,
+    long checkpointSeconds,
     int keep,
     long seed,
     int adaptiveLrEvery,
@@ -45,8 +48,9 @@ public record TrainingSettings(
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
       throw new IllegalArgumentException("--clip must be a finite number >= 0, got " + clipNorm);
     }
-    if (maxSkips < 0 || checkpointEvery < 0 || adaptiveLrEvery < 0) {
-      throw new IllegalArgumentException("--max-skips, --checkpoint-every and --adaptive-lr-every must be >= 0");
+    if (maxSkips < 0 || checkpointEvery < 0 || checkpointSeconds < 0 || adaptiveLrEvery < 0) {
+      throw new IllegalArgumentException(
+          "--max-skips, --checkpoint-every, --checkpoint-interval and --adaptive-lr-every must be >= 0");
     }
     requirePositive("--keep", keep);
   }

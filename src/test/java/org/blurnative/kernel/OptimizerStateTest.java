@@ -19,7 +19,7 @@ class OptimizerStateTest {
 
   @ParameterizedTest
   @EnumSource(value = Backend.class, names = {"JAVA", "TORCH", "CPU"})
-  void saveAndLoadContinueBitIdentically(Backend backend, @TempDir Path dir) {
+  void saveAndLoadContinueBitIdentically(Backend backend, @TempDir Path dir) throws Exception {
     for (OptimizerSettings settings :
         List.of(OptimizerSettings.AdamW.defaults(), new OptimizerSettings.Sgd(0.01))) {
       try (PointerScope scope = new PointerScope()) {
@@ -58,7 +58,7 @@ class OptimizerStateTest {
 
   @ParameterizedTest
   @EnumSource(value = Backend.class, names = {"JAVA", "CPU"})
-  void stateOfAnotherSizeIsRefused(Backend backend, @TempDir Path dir) {
+  void stateOfAnotherSizeIsRefused(Backend backend, @TempDir Path dir) throws Exception {
     try (PointerScope scope = new PointerScope()) {
       Path file = dir.resolve("state.pt");
       try (FlatOptimizer small = backend.open(0).optimizer(Vectors.zeros(5), OptimizerSettings.AdamW.defaults())) {

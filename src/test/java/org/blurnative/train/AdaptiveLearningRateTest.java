@@ -39,7 +39,7 @@ class AdaptiveLearningRateTest {
   static final double LR = 0.05;
 
   static Objective forget() {
-    return new Objective("forget", new GradientAscentLoss(), TinyRun.examples(TinyRun.records(0, 6)));
+    return new Objective("forget", new GradientAscentLoss(), TinyRun.examples(TinyRun.records(0, 8)));
   }
 
   static Objective retain() {
@@ -52,7 +52,7 @@ class AdaptiveLearningRateTest {
     TrainingSettings base = TinyRun.settings(4, 2, steps, LR, 2);
     return new TrainingSettings(base.batchSize(), base.microBatches(), base.steps(), base.maxLength(),
         base.schedule(), new OptimizerSettings.Sgd(0), base.clipNorm(), base.maxSkips(),
-        base.checkpointEvery(), base.keep(), base.seed(), probeEvery, probeLoss);
+        base.checkpointEvery(), base.checkpointSeconds(), base.keep(), base.seed(), probeEvery, probeLoss);
   }
 
   /** NGDiff on the tiny model; returns θ at the end. */

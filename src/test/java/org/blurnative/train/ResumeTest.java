@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.blurnative.kernel.Backend;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
@@ -24,12 +25,17 @@ class ResumeTest {
   static final long STEPS = 7;
 
   static float[] train(Path run, boolean resume, Consumer<StepMetrics> onStep) throws Exception {
+    return train(run, resume, 2, from -> {}, onStep);
+  }
+
+  static float[] train(Path run, boolean resume, int checkpointEvery, LongConsumer onStart,
+      Consumer<StepMetrics> onStep) throws Exception {
     try (LlamaModel model = TinyRun.model(32, 2, 3)) {
       Trainer trainer = new Trainer(model, Backend.CPU.open(0),
           new Objective("forget", new NpoLoss(0.1), TinyRun.examples(TinyRun.records(0, 6))),
           new Objective("retain", new NllLoss(), TinyRun.examples(TinyRun.records(40, 10))),
-          new BlurRule(1.0), TinyRun.settings(4, 2, STEPS, 1e-3, 2), TinyRun.TOKENIZER.padId(), run);
-      trainer.run(resume, onStep);
+          new BlurRule(1.0), TinyRun.settings(4, 2, STEPS, 1e-3, checkpointEvery), TinyRun.TOKENIZER.padId(), run);
+      trainer.run(resume, onStart, onStep);
       return HostArrays.toFloats(FlatParameters.adopt(model).theta());
     }
   }
@@ -59,9 +65,22 @@ class ResumeTest {
         Files.list(run.resolve("checkpoints")).map(p -> p.getFileName().toString()).sorted().toList());
   }
 
+  /** Killed before its first checkpoint (only the end is checkpointed here): resume starts over. */
   @Test
-  void resumeWithoutACheckpointSaysSo(@TempDir Path dir) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train(dir, true, m -> {}));
-    assertEquals("--resume: no checkpoint under " + dir.resolve("checkpoints"), e.getMessage());
+  void killedBeforeTheFirstCheckpointResumesFromStepZero(@TempDir Path dir) throws Exception {
+    float[] uninterrupted = train(dir.resolve("a"), false, 0, from -> {}, m -> {});
+    Path run = dir.resolve("b");
+    assertThrows(Killed.class, () -> train(run, false, 0, from -> {}, m -> {
+      if (m.step() == 3) {
+        throw new Killed();
+      }
+    }));
+    assertEquals(3, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+    long[] startedAt = {-1};
+    float[] resumed = train(run, true, 0, from -> startedAt[0] = from, m -> {});
+    assertEquals(0, startedAt[0]);
+    assertArrayEquals(uninterrupted, resumed);
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+    assertEquals(STEPS, lines.size(), "the killed run's three rows were replaced, not repeated");
   }
 }
