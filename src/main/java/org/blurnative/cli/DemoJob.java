@@ -41,6 +41,13 @@ final class DemoJob {
       "--beta", "0.1", "--epochs", "10", "--batch", "8", "--micro-batch", "2", "--lr", "3e-5",
       "--max-length", "192", "--seed", "17");
 
+  /**
+   * Part of the models' cache key, changed whenever training itself changes what the same
+   * arguments build (2: an epoch became one pass over the data), so the cache never hands back a
+   * model the current code would not train.
+   */
+  private static final String TRAINING_REVISION = "2";
+
   private final CommandLine cli;
 
   /** {@code cli}: where output goes; every step runs on a fresh command line with its streams. */
@@ -105,7 +112,7 @@ final class DemoJob {
   private Path cachedModel(String role, String data) throws IOException {
     List<String> args = new ArrayList<>(List.of("finetune", "--data", data));
     args.addAll(MODEL);
-    Path dir = HOME.resolve("cache").resolve(role + "-" + digest(args));
+    Path dir = HOME.resolve("cache").resolve(role + "-" + digest(TRAINING_REVISION, args));
     Path model = dir.resolve("model");
     if (Files.isRegularFile(model.resolve("model.safetensors"))) {
       cli.getOut().println("demo: " + role + " model (cached) " + model);
@@ -129,10 +136,10 @@ final class DemoJob {
   }
 
 
-  private static String digest(List<String> args) {
+  private static String digest(String revision, List<String> args) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] hash = sha.digest(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8));
+      byte[] hash = sha.digest((revision + "\u0000" + String.join("\u0000", args)).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

@@ -126,8 +126,7 @@ public final class Trainer {
       try (MetricsLog log = MetricsLog.continuingAfter(runDir.resolve("metrics.jsonl"), state.step())) {
         for (long step = state.step(); step < settings.steps(); ) {
           long started = System.nanoTime();
-          TrainerState atStart = new TrainerState(step, forgetOrder.state(),
-              retainOrder == null ? null : retainOrder.state(), skips, lrScale);
+          TrainerState atStart = state(step, forgetOrder, retainOrder, skips, lrScale);
           double lr = settings.schedule().at(step) * lrScale;
           StepMetrics metrics;
           try (PointerScope scope = new PointerScope()) {
@@ -185,8 +184,7 @@ public final class Trainer {
               throw new TrainingAbortedException("step " + step + ", the last, had non-finite gradients or"
                   + " losses, so the run's end is not checkpointed; " + resumeAdvice(checkpoints));
             }
-            save(checkpoints, new TrainerState(step, forgetOrder.state(),
-                retainOrder == null ? null : retainOrder.state(), skips, lrScale), theta, optimizer);
+            save(checkpoints, state(step, forgetOrder, retainOrder, skips, lrScale), theta, optimizer);
           }
         }
       }
@@ -197,6 +195,13 @@ public final class Trainer {
       }
     }
     return ran;
+  }
+
+  /** What a checkpoint taken after {@code step} steps holds besides θ and the optimizer. */
+  private static TrainerState state(long step, DataOrder forgetOrder, DataOrder retainOrder, int skips,
+      double lrScale) {
+    return new TrainerState(step, forgetOrder.state(), retainOrder == null ? null : retainOrder.state(),
+        skips, lrScale);
   }
 
   /** Saves a checkpoint, refusing a θ that holds non-finite values (which no later step repairs). */
