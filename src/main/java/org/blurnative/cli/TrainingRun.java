@@ -47,11 +47,12 @@ final class TrainingRun {
 
   /**
    * Runs the loop and saves the model; {@code config} goes into run.json next to versions and
-   * machine facts. Nothing is written before this point, so bad input leaves no directory.
+   * machine facts. Nothing is written before this point, so bad input leaves no directory. A
+   * gradient that underflows float32 is reported on {@code err}, once.
    */
   static RunDirectory execute(String task, TrainingOptions o, TrainingSettings settings,
       UpdateKernel kernel, LlamaModel model, Objective forget, Objective retain, UpdateRule rule,
-      int padId, Map<String, Object> config, PrintWriter out) throws IOException {
+      int padId, Map<String, Object> config, PrintWriter out, PrintWriter err) throws IOException {
     RunDirectory run = RunDirectory.create(o.out, o.resume);
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("task", task);
@@ -71,11 +72,13 @@ final class TrainingRun {
       run.writeRunInfo(info);
     }
 
-    Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, run.root());
+    UnderflowWarning watched = new UnderflowWarning(rule, err);
+    Trainer trainer = new Trainer(model, kernel, forget, retain, watched, settings, padId, run.root());
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task)
         .setInitialMax(settings.steps()).setConsumer(new ConsoleProgressBarConsumer(System.err))
         .setUpdateIntervalMillis(500).build()) {
       trainer.run(o.resume, m -> {
+        watched.stepDone(m.step());
         bar.stepTo(m.step());
         bar.setExtraMessage(summary(m));
       });
