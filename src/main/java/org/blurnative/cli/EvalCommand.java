@@ -47,8 +47,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face model to evaluate")
   Path model;
 
-  @Option(names = "--compare", split = ",", paramLabel = "EVALDIR", description = "instead of evaluating: put these eval directories' summaries side by side (Table 2 layout)")
-  List<Path> compare;
+  @Option(names = "--compare", paramLabel = "EVALDIR[,EVALDIR...]", description = "instead of evaluating: put these eval directories' summaries side by side (Table 2 layout)" + PathList.HELP)
+  List<PathList> compare;
 
   @Option(names = "--plot", paramLabel = "FILE.png", description = "with --compare: also write the forget-vs-utility trade-off plot")
   Path plot;
@@ -80,8 +80,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--system-prompt", defaultValue = "", description = "system prompt for chat formats (llama3.1: empty means open-unlearning's \"You are a helpful assistant.\")")
   String systemPrompt;
 
-  @Option(names = "--max-length", defaultValue = "256", description = "tokens per question+answer (default: ${DEFAULT-VALUE})")
-  int maxLength;
+  @Option(names = "--max-length", paramLabel = "N", description = "mini, tofu, wmdp: " + MaxLength.HELP)
+  Integer givenMaxLength;  // null: not given, MaxLength picks the default for each model
 
   @Option(names = "--max-new-tokens", defaultValue = "200", description = "greedy answer length, TOFU's and open-unlearning's (default: ${DEFAULT-VALUE})")
   int maxNewTokens;
@@ -99,7 +99,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     refuseUnusedOptions();
     if (compare != null) {
-      Comparison comparison = Comparison.of(compare);
+      Comparison comparison = Comparison.of(PathList.concat(compare));
       spec.commandLine().getOut().print(comparison.markdown());
       spec.commandLine().getOut().flush();  // print does not flush, and main exits right after
       if (plot != null) {
@@ -111,7 +111,7 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--model is required (or --compare EVALDIR,...)");
     }
     requireAtLeast("--batch", batch, 1);
-    requireAtLeast("--max-length", maxLength, 2);
+    MaxLength.orDefault(givenMaxLength);  // below 2 is refused before any model loads
     requireAtLeast("--max-new-tokens", maxNewTokens, 0);
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
@@ -165,10 +165,15 @@ public final class EvalCommand implements Callable<Integer> {
   private Map<TofuSplit, List<Scored>> evaluate(Path dir, String flag, Map<TofuSplit, List<QaRecord>> splits)
       throws Exception {
     try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
+      int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), flag + " " + dir);
       PromptFormat format = PromptFormat.resolve(promptFormat, tokenizer.config());
       // TOFU and open-unlearning label EOS after every answer, so it counts in each mean NLL
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, systemPrompt, true);
-      return new TofuEvaluator(llm, tokenizer, encoder, maxLength, batch, maxNewTokens).evaluate(splits);
+      TofuEvaluator tofu = new TofuEvaluator(llm, tokenizer, encoder, maxLength, batch, maxNewTokens);
+      Map<TofuSplit, List<Scored>> scored = tofu.evaluate(splits);
+      MaxLength.warnIfCut(spec.commandLine().getErr(), "TOFU sequences scored under " + flag,
+          tofu.truncated(), maxLength);
+      return scored;
     }
   }
 
@@ -184,9 +189,13 @@ public final class EvalCommand implements Callable<Integer> {
   /** MUSE's Min-K% AUC between forget and holdout texts under one model. */
   private double privacyAuc(Path dir, String flag, List<QaRecord> forget, List<QaRecord> holdout) throws Exception {
     try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
+      int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), flag + " " + dir);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false);
-      return new PrivacyLeakage(new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch), encoder)
-          .auc(forget, holdout);
+      AnswerLikelihood likelihood = new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch);
+      double auc = new PrivacyLeakage(likelihood, encoder).auc(forget, holdout);
+      MaxLength.warnIfCut(spec.commandLine().getErr(), "PrivLeak sequences scored under " + flag,
+          likelihood.truncated(), maxLength);
+      return auc;
     }
   }
 
@@ -216,15 +225,18 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, Object> accuracy = new LinkedHashMap<>();
     StringBuilder table = new StringBuilder("| set | accuracy | correct / total |\n|---|---|---|\n");
     try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+      int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), "--model " + model);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false).withoutBos();
-      MultipleChoiceEvaluator mc = new MultipleChoiceEvaluator(
-          new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch), encoder);
+      AnswerLikelihood likelihood = new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch);
+      MultipleChoiceEvaluator mc = new MultipleChoiceEvaluator(likelihood, encoder);
       for (Map.Entry<String, List<ChoiceRecord>> e : sets.entrySet()) {
         String topic = subject != null ? subject : MultipleChoiceEvaluator.subject(e.getKey());
         MultipleChoice.Accuracy a = mc.accuracy(e.getValue(), topic);
         accuracy.put(e.getKey(), Map.of("accuracy", a.value(), "correct", a.correct(), "total", a.total()));
         table.append(String.format("| %s | %.4f | %d / %d |%n", e.getKey(), a.value(), a.correct(), a.total()));
       }
+      MaxLength.warnIfCut(spec.commandLine().getErr(), "multiple-choice sequences scored under --model",
+          likelihood.truncated(), maxLength);
     }
     Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
     AtomicFiles.write(dir.resolve("summary.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -250,6 +262,9 @@ public final class EvalCommand implements Callable<Integer> {
     }
     if (!forgetSplit.equals("forget10") && !benchmark.equals("tofu")) {
       throw new IllegalArgumentException("--forget-split is for --benchmark tofu");
+    }
+    if (givenMaxLength != null && benchmark.equals("muse")) {
+      throw new IllegalArgumentException("--max-length is for mini, tofu and wmdp: MUSE's metrics set their own lengths");
     }
   }
 

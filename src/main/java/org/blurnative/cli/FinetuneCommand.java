@@ -1,5 +1,6 @@
 package org.blurnative.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,13 +49,18 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--from-config", paramLabel = "CONFIG.json", description = "start from random weights for this Hugging Face config.json; its directory's tokenizer, or byte-level when vocab_size is 260")
     Path fromConfig;
+
+    /** The flag and path the model comes from, for messages. */
+    String describe() {
+      return model != null ? "--model " + model : fromConfig != null ? "--from-config " + fromConfig : "--from-scratch";
+    }
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Start start;
 
-  @Option(names = "--data", required = true, split = ",", paramLabel = "FILE", description = "QA JSONL/JSON files (question, answer)")
-  List<Path> data;
+  @Option(names = "--data", required = true, paramLabel = "FILE[,FILE...]", description = "QA JSONL/JSON files (question, answer)" + PathList.HELP)
+  List<PathList> dataValues;
 
   @Option(names = "--hidden", defaultValue = "128", description = "from scratch: width (default: ${DEFAULT-VALUE})")
   int hidden;
@@ -76,7 +82,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     return ModelConfig.read(file);
   }
 
-  /** --hidden, --layers and --heads, checked by flag before any arithmetic can overflow. */
+  /**
+   * --hidden, --layers, --heads and --max-length (the context), checked by flag before any
+   * arithmetic can overflow.
+   */
   private ModelConfig scratchConfig() {
     if (hidden < 1 || hidden > 65_536) {
       throw new IllegalArgumentException("--hidden must be between 1 and 65536, got " + hidden);
@@ -87,7 +96,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     if (heads < 1 || hidden % heads != 0) {
       throw new IllegalArgumentException("--heads must be at least 1 and divide --hidden " + hidden + ", got " + heads);
     }
-    return SmallModels.byteLevel(hidden, layers, heads, options.maxLength);
+    // the new model's context is --max-length, so the sequences fit it
+    return SmallModels.byteLevel(hidden, layers, heads, MaxLength.orDefault(options.givenMaxLength));
   }
 
   /**
@@ -136,9 +146,13 @@ public final class FinetuneCommand implements Callable<Integer> {
     try (model; tokenizer) {
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
+      List<Path> data = PathList.concat(dataValues);
       List<TokenizedExample> examples = ModelInputs.examples("--data", data, false, encoder);
-      TrainingSettings settings = options.settings(options.steps(examples.size()), 0, ProbeLoss.COMBINED);
-      UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
+      int maxLength = MaxLength.forModel(options.givenMaxLength, model.config(), start.describe());
+      TrainingSettings settings = options.settings(options.steps(examples.size()), maxLength, 0, ProbeLoss.COMBINED);
+      PrintWriter err = spec.commandLine().getErr();
+      UpdateKernel kernel = TrainingRun.kernel(options, err);
+      MaxLength.warnIfCut(err, "--data examples", examples, maxLength);
 
       Map<String, Object> config = new LinkedHashMap<>();
       config.put("model", start.model != null ? start.model.toString()
@@ -156,7 +170,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       inputs.put("--data", InputDigests.ofFiles(data));
       TrainingRun.execute("finetune", options, settings, kernel, model,
           new Objective("train", new NllLoss(), examples), null, WeightedSumRule.gradientAscent(),
-          tokenizer.padId(), config, inputs, spec.commandLine().getOut());
+          tokenizer.padId(), config, inputs, spec.commandLine().getOut(), err);
     }
     return 0;
   }

@@ -1,5 +1,6 @@
 package org.blurnative.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,7 +38,9 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new UserErrorHandler());
     cli.setParameterExceptionHandler(new UserErrorHandler.BadArguments());
-    cli.setOverwrittenOptionsAllowed(true);  // a flag given twice: the last one wins
+    cli.setOverwrittenOptionsAllowed(true);  // a flag given twice: the last one wins; list options add up
+    cli.registerConverter(Path.class, PathList::path);  // after the subcommands, so that they have it too
+    cli.registerConverter(PathList.class, PathList::parse);
     return cli;
   }
 
@@ -52,9 +55,9 @@ public final class Main {
     for (int i = 1; i < args.length; i++) {
       String path = args[i].startsWith("--config=") ? args[i].substring("--config=".length())
           : args[i].equals("--config") && i + 1 < args.length ? args[i + 1] : null;
-      if (path != null) {
+      if (path != null && !path.isEmpty()) {  // an empty one is refused by the parser, as every empty path is
         CommandLine train = cli.getSubcommands().get("train");
-        train.setDefaultValueProvider(ConfigFileDefaults.read(java.nio.file.Path.of(path), train.getCommandSpec()));
+        train.setDefaultValueProvider(ConfigFileDefaults.read(Path.of(path), train.getCommandSpec()));
         return;
       }
     }

@@ -1,42 +1,37 @@
 package org.blurnative.cli;
 
+import static org.bytedeco.pytorch.global.torch.isfinite;
+
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.blurnative.io.InputFiles;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.blurnative.data.DatasetFiles;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.TextSplit;
 import org.blurnative.data.TokenizedExample;
+import org.blurnative.io.FileErrors;
+import org.blurnative.io.InputFiles;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.model.SafeTensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 
 /** Loading what a command trains on, with one-sentence errors that name the flag. */
 final class ModelInputs {
   private ModelInputs() {}
 
-  /** A .txt file, or JSON records with a "text" field (judged by the first record). */
-  private static boolean holdsText(Path file) {
-    if (file.getFileName().toString().endsWith(".txt")) {
-      return true;
-    }
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (!line.isBlank()) {
-          return line.contains("\"text\"");
-        }
-      }
-      return false;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  /** A Hugging Face model directory, checked before anything heavy is read. */
+  /**
+   * A Hugging Face model directory, checked before anything heavy is read, and its weights checked
+   * after: a model with NaN or infinite weights (a diverged run's) would skip every training step
+   * and be written out as it came.
+   */
   static LlamaModel loadModel(String flag, Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(flag + " " + dir + ": no such directory");
@@ -49,7 +44,33 @@ final class ModelInputs {
       throw new IllegalArgumentException(flag + " " + dir + " has no weights ("
           + SafeTensors.SINGLE_FILE + " or " + SafeTensors.INDEX_FILE + ")");
     }
-    return LlamaModel.load(dir);
+    LlamaModel model = LlamaModel.load(dir);
+    try {
+      requireFiniteWeights(flag, dir, model);
+    } catch (IllegalArgumentException e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /** One isfinite-all per tensor; the first tensor that fails, and how many do, name the damage. */
+  private static void requireFiniteWeights(String flag, Path dir, LlamaModel model) {
+    String first = null;
+    int damaged = 0;
+    try (PointerScope scope = new PointerScope()) {
+      for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+        if (!isfinite(e.getValue()).all().item_bool()) {
+          first = first == null ? e.getKey() : first;
+          damaged++;
+        }
+      }
+    }
+    if (damaged > 0) {
+      throw new IllegalArgumentException(flag + " " + dir + ": " + damaged + " of "
+          + model.parameters().size() + " weight tensors hold NaN or infinite values, the first "
+          + first + "; the model cannot be trained or evaluated");
+    }
   }
 
   /**
@@ -57,11 +78,19 @@ final class ModelInputs {
    * ({"text"} JSONL, or .txt with one document per line).
    */
   static List<TokenizedExample> examples(String flag, List<Path> files, boolean text, ExampleEncoder encoder) {
-    List<TokenizedExample> out = new java.util.ArrayList<>();
+    List<TokenizedExample> out = new ArrayList<>();
     for (Path file : files) {
       InputFiles.requireRegularFile(flag, file);
-      if (text && holdsText(file)) {
+      boolean plainText = isPlainText(file);
+      String head = firstNonBlankLine(flag, file);
+      // an empty file counts as JSON here, so that the reader's "the file is empty" is the error
+      boolean json = !plainText && (head.isEmpty() || head.startsWith("{") || head.startsWith("["));
+      if (text && (plainText || head.contains("\"text\""))) {
         DatasetFiles.readText(file, TextSplit.LINE_PER_DOCUMENT).forEach(r -> out.add(encoder.text(r.text())));
+      } else if (!json) {
+        throw new IllegalArgumentException(flag + " " + file + (text
+            ? ": text data must be a .txt file, or JSON or JSONL of {\"text\"} records or QA pairs"
+            : ": QA data must be JSON or JSONL (plain text is for the RMU methods)"));
       } else {  // QA pairs; a text objective (RMU) then sees the formatted question and answer
         DatasetFiles.readQa(file).forEach(r -> out.add(encoder.qa(r)));
       }
@@ -70,5 +99,29 @@ final class ModelInputs {
       throw new IllegalArgumentException(flag + " " + files + " holds no examples");
     }
     return out;
+  }
+
+  private static boolean isPlainText(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt");
+  }
+
+  /**
+   * The file's first line that is not blank, stripped and without a byte order mark, to judge its
+   * format by; "" when there is none. Bytes that are not UTF-8 are replaced here: the reader
+   * reports them with their line.
+   */
+  private static String firstNonBlankLine(String flag, Path file) {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String stripped = line.replace("\uFEFF", "").strip();
+        if (!stripped.isEmpty()) {
+          return stripped;
+        }
+      }
+      return "";
+    } catch (IOException e) {
+      throw new IllegalArgumentException(flag + " " + file + ": cannot be read (" + FileErrors.reason(e) + ")", e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.blurnative.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,11 +39,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face model to unlearn from")
   Path model;
 
-  @Option(names = "--forget", split = ",", paramLabel = "FILE", description = "forget set (QA JSONL; text for RMU methods)")
-  List<Path> forget;
+  @Option(names = "--forget", paramLabel = "FILE[,FILE...]", description = "forget set (QA JSONL; text for RMU methods)" + PathList.HELP)
+  List<PathList> forgetValues;
 
-  @Option(names = "--retain", split = ",", paramLabel = "FILE", description = "retain set (required except for ga)")
-  List<Path> retain;
+  @Option(names = "--retain", paramLabel = "FILE[,FILE...]", description = "retain set (required except for ga)" + PathList.HELP)
+  List<PathList> retainValues;
 
   @Option(names = "--method", defaultValue = "blur-npo", description = "blur-npo, blur-simnpo, blur-rmu, ga, graddiff, npo, simnpo, ngdiff, rmu (default: ${DEFAULT-VALUE})")
   String method;
@@ -106,6 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (spec.commandLine().getParseResult().matchedArgs().isEmpty()) {
       return new DemoJob(spec.commandLine().getParent()).run();
     }
+    List<Path> forget = PathList.concat(forgetValues), retain = PathList.concat(retainValues);
     List<String> missing = new ArrayList<>();
     if (model == null) {
       missing.add("--model");
@@ -124,13 +126,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (rmuLayer < -1) {
       throw new IllegalArgumentException("--rmu-layer must be -1 (the middle layer) or a layer index >= 0, got " + rmuLayer);
     }
-    if (!(rmuSteering > 0) || Double.isInfinite(rmuSteering)) {
-      throw new IllegalArgumentException("--rmu-steering must be a finite number > 0, got " + rmuSteering);
-    }
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }
     try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+      int maxLength = MaxLength.forModel(options.givenMaxLength, llm.config(), "--model " + model);
       int layers = llm.config().numHiddenLayers();
       int layer = rmuLayer < 0 ? layers / 2 : rmuLayer;
       if (m.usesText() && layer >= layers) {
@@ -151,10 +151,15 @@ public final class TrainCommand implements Callable<Integer> {
       Objective retainObjective = retainLoss == null ? null
           : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));
       int probeEvery = adaptiveLrEvery == null ? m.defaultAdaptiveLrEvery() : adaptiveLrEvery;
-      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()), probeEvery,
-          ProbeLoss.parse(adaptiveLrLoss));
+      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()), maxLength,
+          probeEvery, ProbeLoss.parse(adaptiveLrLoss));
       Trainer.checkAdaptiveLr(settings, retainObjective != null);
-      UpdateKernel kernel = TrainingRun.kernel(options, spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      UpdateKernel kernel = TrainingRun.kernel(options, err);
+      MaxLength.warnIfCut(err, "--forget examples", forgetObjective.examples(), maxLength);
+      if (retainObjective != null) {
+        MaxLength.warnIfCut(err, "--retain examples", retainObjective.examples(), maxLength);
+      }
 
       Map<String, Object> resolved = new LinkedHashMap<>();
       resolved.put("method", m.label());
@@ -170,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
       inputs.put("--forget", InputDigests.ofFiles(forget));
       inputs.put("--retain", InputDigests.ofFiles(retain == null ? List.of() : retain));
       TrainingRun.execute("train " + m.label(), options, settings, kernel, llm, forgetObjective,
-          retainObjective, m.rule(p), tokenizer.padId(), resolved, inputs, spec.commandLine().getOut());
+          retainObjective, m.rule(p), tokenizer.padId(), resolved, inputs, spec.commandLine().getOut(), err);
     }
     return 0;
   }

@@ -47,8 +47,9 @@ final class TrainingOptions {
   @Option(names = "--clip", defaultValue = "0", description = "clip ‖u‖ to this norm, 0 for none (default: ${DEFAULT-VALUE})")
   double clip;
 
-  @Option(names = "--max-length", defaultValue = "256", description = "tokens per sequence (default: ${DEFAULT-VALUE})")
-  int maxLength;
+  @Option(names = "--max-length", paramLabel = "N",
+      description = MaxLength.HELP + "; finetune --from-scratch: also the new model's context")
+  Integer givenMaxLength;  // null: not given, MaxLength picks the default for the model
 
   @Option(names = "--max-skips", defaultValue = "5", description = "abort after this many non-finite steps in a row (default: ${DEFAULT-VALUE})")
   int maxSkips;
@@ -91,8 +92,11 @@ final class TrainingOptions {
     return maxSteps > 0 ? maxSteps : (long) epochs * ((examples + batch - 1) / batch);
   }
 
-  /** The loop's settings; the adaptive learning rate's as {@link TrainingSettings} describes them. */
-  TrainingSettings settings(long steps, int adaptiveLrEvery, ProbeLoss adaptiveLrLoss) {
+  /**
+   * The loop's settings, with --max-length resolved for the model ({@link MaxLength}); the
+   * adaptive learning rate's as {@link TrainingSettings} describes them.
+   */
+  TrainingSettings settings(long steps, int maxLength, int adaptiveLrEvery, ProbeLoss adaptiveLrLoss) {
     OptimizerSettings opt = switch (optimizer) {
       case "adamw" -> new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, weightDecay);
       case "sgd" -> new OptimizerSettings.Sgd(weightDecay);

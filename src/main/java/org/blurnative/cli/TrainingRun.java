@@ -53,11 +53,12 @@ final class TrainingRun {
    * Runs the loop and saves the model, holding the run directory's lock throughout; {@code config}
    * and {@code inputs} (the content digests of what the run reads) go into run.json next to
    * versions and machine facts. Nothing is written before this point, so bad input leaves no
-   * directory.
+   * directory. A gradient that underflows float32 is reported on {@code err}, once.
    */
   static void execute(String task, TrainingOptions o, TrainingSettings settings, UpdateKernel kernel,
       LlamaModel model, Objective forget, Objective retain, UpdateRule rule, int padId,
-      Map<String, Object> config, Map<String, List<FileDigest>> inputs, PrintWriter out) throws IOException {
+      Map<String, Object> config, Map<String, List<FileDigest>> inputs, PrintWriter out, PrintWriter err)
+      throws IOException {
     try (RunDirectory run = RunDirectory.open(o.out, o.resume)) {
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("task", task);
@@ -82,11 +83,13 @@ final class TrainingRun {
         onStart = from -> {};
       }
 
-      Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, run.root());
+      UnderflowWarning watched = new UnderflowWarning(rule, err);
+      Trainer trainer = new Trainer(model, kernel, forget, retain, watched, settings, padId, run.root());
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task)
           .setInitialMax(settings.steps()).setConsumer(new ConsoleProgressBarConsumer(System.err))
           .setUpdateIntervalMillis(500).build()) {
         trainer.run(o.resume, onStart, m -> {
+          watched.stepDone(m.step());
           bar.stepTo(m.step());
           bar.setExtraMessage(summary(m));
         });

@@ -13,8 +13,8 @@ public record BatchOptions(int maxLength, Padding padding, AnswerOverflow answer
 
   public enum AnswerOverflow {
     /**
-     * Keep the first answer ids that fit, drop the rest, count them in
-     * {@link TokenBatch#answerIdsCut()} and log a warning for the batch.
+     * Keep the first answer ids that fit, drop the rest and count them in
+     * {@link TokenBatch#answerIdsCut()}.
      */
     TRUNCATE_AND_COUNT,
     /** Refuse the batch with an error that names the example and its lengths. */

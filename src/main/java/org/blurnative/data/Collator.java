@@ -1,6 +1,5 @@
 package org.blurnative.data;
 
-import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,20 +7,13 @@ import java.util.List;
  * Examples to a padded {@link TokenBatch}: prompt ids then answer ids, labels on the answer only,
  * padded to the longest row.
  *
- * <p>Truncation to maxLength, in this order:
- *
- * <ol>
- *   <li>the prompt loses ids from its left, after its pinned prefix (BOS), so that the question's
- *       end, next to the answer, survives longest;
- *   <li>only when the pinned prefix and the answer alone do not fit is the answer cut, from its
- *       end: with {@link BatchOptions.AnswerOverflow#TRUNCATE_AND_COUNT} the dropped ids are
- *       counted per row in {@link TokenBatch#answerIdsCut()} and a warning is logged; with
- *       {@link BatchOptions.AnswerOverflow#FAIL} the batch is refused.
- * </ol>
+ * <p>Examples longer than maxLength are cut as {@link Truncation} says: the prompt from its left
+ * first, then the answer from its end. With {@link BatchOptions.AnswerOverflow#TRUNCATE_AND_COUNT}
+ * the dropped answer ids are counted per row in {@link TokenBatch#answerIdsCut()}; with {@link
+ * BatchOptions.AnswerOverflow#FAIL} the batch is refused. Nothing is logged per batch: a command
+ * says once per set what maxLength cuts ({@link Truncation.Count}).
  */
 public final class Collator {
-
-  private static final System.Logger LOG = System.getLogger(Collator.class.getName());
 
   private final int padId;
   private final BatchOptions options;
@@ -38,21 +30,19 @@ public final class Collator {
     int b = examples.size();
     int[][] prompts = new int[b][];
     int[][] answers = new int[b][];
-    int[] cut = new int[b];
+    int[] answerIdsCut = new int[b];
     int width = 0;
     for (int i = 0; i < b; i++) {
       TokenizedExample e = examples.get(i);
-      int excess = Math.max(0, e.length() - options.maxLength());
-      int promptCut = Math.min(excess, e.promptIds().length - e.pinnedPrefix());
-      int answerCut = excess - promptCut;
-      if (answerCut > 0 && options.answerOverflow() == BatchOptions.AnswerOverflow.FAIL) {
+      Truncation cut = Truncation.of(e, options.maxLength());
+      if (cut.answerIds() > 0 && options.answerOverflow() == BatchOptions.AnswerOverflow.FAIL) {
         throw new IllegalArgumentException("example " + i + " of the batch does not fit maxLength "
             + options.maxLength() + ": its answer alone has " + e.answerIds().length
             + " ids and its BOS " + e.pinnedPrefix());
       }
-      prompts[i] = cutFromLeft(e.promptIds(), e.pinnedPrefix(), promptCut);
-      answers[i] = Arrays.copyOf(e.answerIds(), e.answerIds().length - answerCut);
-      cut[i] = answerCut;
+      prompts[i] = cutFromLeft(e.promptIds(), e.pinnedPrefix(), cut.promptIds());
+      answers[i] = Arrays.copyOf(e.answerIds(), e.answerIds().length - cut.answerIds());
+      answerIdsCut[i] = cut.answerIds();
       width = Math.max(width, prompts[i].length + answers[i].length);
     }
 
@@ -77,13 +67,7 @@ public final class Collator {
       promptLengths[i] = p;
       answerLengths[i] = a;
     }
-
-    int totalCut = Arrays.stream(cut).sum();
-    if (totalCut > 0) {
-      LOG.log(Level.WARNING, "cut {0} answer tokens from {1} of {2} examples to fit maxLength {3}",
-          totalCut, Arrays.stream(cut).filter(c -> c > 0).count(), b, options.maxLength());
-    }
-    return new TokenBatch(ids, mask, labels, promptLengths, answerLengths, cut, options.padding());
+    return new TokenBatch(ids, mask, labels, promptLengths, answerLengths, answerIdsCut, options.padding());
   }
 
   /** The pinned prefix, then the prompt without the {@code count} ids that follow it. */

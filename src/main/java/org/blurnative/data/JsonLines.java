@@ -1,9 +1,12 @@
 package org.blurnative.data;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,12 +26,24 @@ import java.util.List;
  */
 final class JsonLines {
 
+  /**
+   * A record is read whatever the length of its strings: a document of 50 MB on one line is data,
+   * and Jackson's default cap (20 million characters a string) would refuse it. Its caps on
+   * nesting, number and field-name lengths stay: no data set needs more.
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .build();
+  private static final String BEYOND_LIMITS = "beyond what the JSON reader accepts: nesting deeper than "
+      + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels, a number longer than "
+      + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " digits or a field name longer than "
+      + StreamReadConstraints.DEFAULT_MAX_NAME_LEN + " characters";
   /** One value per line: text after it is an error, as is a key given twice. */
-  private static final ObjectMapper LINE_JSON = new ObjectMapper()
+  private static final ObjectMapper LINE_JSON = new ObjectMapper(FACTORY.copy())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   /** Elements of one array, read one after another from the same parser. */
-  private static final ObjectMapper ARRAY_JSON = new ObjectMapper()
+  private static final ObjectMapper ARRAY_JSON = new ObjectMapper(FACTORY.copy())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private JsonLines() {}
@@ -108,6 +123,8 @@ final class JsonLines {
       JsonNode node;
       try {
         node = LINE_JSON.readTree(line);
+      } catch (StreamConstraintsException e) {
+        throw JsonRecord.error(file, i + 1, BEYOND_LIMITS);
       } catch (JacksonException e) {
         throw JsonRecord.error(file, i + 1, "not valid JSON: " + e.getOriginalMessage());
       }
@@ -142,6 +159,8 @@ final class JsonLines {
       throw JsonRecord.error(file, elementLine, inElement
           ? "not valid JSON: the file ends inside this record"
           : "not valid JSON: the file ends before the JSON array is closed");
+    } catch (StreamConstraintsException e) {
+      throw JsonRecord.error(file, elementLine, BEYOND_LIMITS);
     } catch (JacksonException e) {
       JsonLocation where = e.getLocation();
       int at = where != null && where.getLineNr() > 0 ? where.getLineNr() : elementLine;

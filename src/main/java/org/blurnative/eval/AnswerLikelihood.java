@@ -7,6 +7,7 @@ import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.TokenizedExample;
+import org.blurnative.data.Truncation;
 import org.blurnative.loss.AnswerLogProbs;
 import org.blurnative.model.HostArrays;
 import org.blurnative.model.LlamaModel;
@@ -24,13 +25,21 @@ public final class AnswerLikelihood {
   private final LlamaModel model;
   private final ExampleEncoder encoder;
   private final Collator collator;
+  private final int maxLength;
   private final int batchSize;
+  private Truncation.Count truncated = Truncation.Count.NONE;
 
   public AnswerLikelihood(LlamaModel model, ExampleEncoder encoder, int padId, int maxLength, int batchSize) {
     this.model = model;
     this.encoder = encoder;
     this.collator = new Collator(padId, BatchOptions.training(maxLength));
+    this.maxLength = maxLength;
     this.batchSize = batchSize;
+  }
+
+  /** What maxLength has cut from the examples scored so far, for the caller to report once. */
+  public Truncation.Count truncated() {
+    return truncated;
   }
 
   /** Mean NLL over the answer tokens of each (question, answer), in input order. */
@@ -57,6 +66,7 @@ public final class AnswerLikelihood {
 
   /** log π of each answer token of each example, in order (what Min-K% ranks). */
   public List<double[]> tokenLogProbs(List<TokenizedExample> examples) {
+    truncated = truncated.plus(Truncation.Count.of(examples, maxLength));
     List<double[]> out = new ArrayList<>();
     for (int start = 0; start < examples.size(); start += batchSize) {
       int end = Math.min(examples.size(), start + batchSize);
@@ -83,6 +93,7 @@ public final class AnswerLikelihood {
 
   /** [0]: Σ log π of each example's answer tokens; [1]: the number of those tokens. */
   private double[][] logProbSums(List<TokenizedExample> examples) {
+    truncated = truncated.plus(Truncation.Count.of(examples, maxLength));
     double[][] out = new double[2][examples.size()];
     for (int start = 0; start < examples.size(); start += batchSize) {
       int end = Math.min(examples.size(), start + batchSize);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.QaRecord;
+import org.blurnative.data.Truncation;
 import org.blurnative.eval.rouge.RougeScorer;
 import org.blurnative.eval.tofu.TofuSample;
 import org.blurnative.eval.tofu.TofuSplit;
@@ -26,6 +27,11 @@ public final class TofuEvaluator {
       int batchSize, int maxNewTokens) {
     this.likelihood = new AnswerLikelihood(model, encoder, tokenizer.padId(), maxLength, batchSize);
     this.generator = new GreedyAnswers(model, encoder, tokenizer, maxNewTokens, batchSize);
+  }
+
+  /** What maxLength has cut from the sequences scored so far (answers, paraphrases, perturbed ones). */
+  public Truncation.Count truncated() {
+    return likelihood.truncated();
   }
 
   public Map<TofuSplit, List<Scored>> evaluate(Map<TofuSplit, List<QaRecord>> splits) {

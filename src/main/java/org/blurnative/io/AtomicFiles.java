@@ -9,7 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Files that appear whole or not at all: written to a temporary sibling, then renamed. */
+/**
+ * Files that appear whole or not at all: written to a temporary sibling, then renamed. Every
+ * failure reads "cannot write TARGET: REASON" ({@link FileErrors#cannotWrite}), naming the file
+ * the user asked for, never the temporary one it happened on.
+ */
 public final class AtomicFiles {
   private AtomicFiles() {}
 
@@ -18,14 +22,22 @@ public final class AtomicFiles {
    * all (rw-r--r--), as a file written directly would be; a temporary file starts owner-only.
    */
   public static Path temporarySibling(Path target) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    return shareable(Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp"));
+    try {
+      Path dir = target.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      return shareable(Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp"));
+    } catch (IOException e) {
+      throw FileErrors.cannotWrite(target, e);
+    }
   }
 
   /** A temporary directory in {@code parent}, readable by all (rwxr-xr-x), to be renamed into place. */
   public static Path temporaryDirectory(Path parent, String prefix) throws IOException {
-    return shareable(Files.createTempDirectory(parent, prefix));
+    try {
+      return shareable(Files.createTempDirectory(parent, prefix));
+    } catch (IOException e) {
+      throw FileErrors.cannotWrite(parent, e);
+    }
   }
 
   private static Path shareable(Path p) throws IOException {
@@ -38,10 +50,14 @@ public final class AtomicFiles {
 
   /** Flushes and renames {@code temp} onto {@code target}, replacing it. */
   public static void commit(Path temp, Path target) throws IOException {
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      ch.force(true);
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw FileErrors.cannotWrite(target, e);
     }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   public static void write(Path target, byte[] bytes) throws IOException {
@@ -52,6 +68,8 @@ public final class AtomicFiles {
         while (b.hasRemaining()) {
           ch.write(b);
         }
+      } catch (IOException e) {
+        throw FileErrors.cannotWrite(target, e);
       }
       commit(temp, target);
     } finally {

@@ -1,7 +1,10 @@
 package org.blurnative.train;
 
 /**
- * The hyper-parameters a method may use (paper §5 and Table 1 names).
+ * The hyper-parameters a method may use (paper §5 and Table 1 names), refused by flag when the
+ * float32 losses and kernels could not form what they scale: a γ of 1e300 would otherwise make
+ * every c_f leave float32's range, be treated as an underflowed gradient's and set to 0, and the
+ * run would forget nothing while exiting 0.
  *
  * @param gamma BLUR's γ: ⟨g_f, u⟩ = γ‖g_f‖²
  * @param beta NPO/SimNPO inverse temperature
@@ -17,6 +20,29 @@ package org.blurnative.train;
  */
 public record MethodParameters(double gamma, double beta, double delta, double lambda, int rmuLayer,
     double rmuSteering, long seed, RetainLoss retainLoss, boolean swapLevels) {
+
+  public MethodParameters {
+    requireFloat32("--gamma", gamma);
+    requireFloat32("--lambda", lambda);
+    requireFloat32("--delta", delta);
+    // NPO and SimNPO scale log-probabilities by β and the loss by 2/β, both in float32
+    if (!(beta >= 2 / Float.MAX_VALUE && beta <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException("--beta must be between 5.9e-39 and 3.4e38, so that β and 2/β"
+          + " fit float32, got " + beta);
+    }
+    // the control vector c·u is float32
+    if (!(rmuSteering > 0 && rmuSteering <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException("--rmu-steering must be a number > 0 and at most 3.4e38"
+          + " (float32's largest), got " + rmuSteering);
+    }
+  }
+
+  private static void requireFloat32(String flag, double value) {
+    if (!(Math.abs(value) <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException(flag + " must be a finite number within float32's range"
+          + " (|value| <= 3.4e38), in which it is used, got " + value);
+    }
+  }
 
   /** The retain objectives a QA method can use. */
   public enum RetainLoss {

@@ -19,6 +19,6 @@ public record BlurRule(double gamma) implements UpdateRule {
   @Override
   public Coefficients coefficients(GradientSums s) {
     // F == 0 rather than F > 0: a NaN F must stay visible in c_f, not turn into the retain step
-    return new Coefficients(Coefficients.protectedLevel(gamma, s.dot(), s.ff()), 1);
+    return Coefficients.withinFloatRange(Coefficients.protectedLevel(gamma, s.dot(), s.ff()), 1, s);
   }
 }

@@ -12,13 +12,13 @@ public record NormalizedDifferenceRule() implements UpdateRule {
 
   @Override
   public Coefficients coefficients(GradientSums s) {
-    return new Coefficients(inverseNorm(s.ff()), inverseNorm(s.rr()));
+    return Coefficients.withinFloatRange(inverseNorm(s.ff()), inverseNorm(s.rr()), s);
   }
 
   private static double inverseNorm(double squaredNorm) {
     if (!Double.isFinite(squaredNorm)) {
       return Double.NaN;  // a poisoned gradient must not read as a zero one (1/√∞ = 0)
     }
-    return squaredNorm == 0 ? 0 : Coefficients.withinFloatRange(1 / Math.sqrt(squaredNorm));
+    return squaredNorm == 0 ? 0 : 1 / Math.sqrt(squaredNorm);
   }
 }

@@ -17,6 +17,6 @@ public record SwappedBlurRule(double gamma) implements UpdateRule {
 
   @Override
   public Coefficients coefficients(GradientSums s) {
-    return new Coefficients(1, Coefficients.protectedLevel(gamma, s.dot(), s.rr()));
+    return Coefficients.withinFloatRange(1, Coefficients.protectedLevel(gamma, s.dot(), s.rr()), s);
   }
 }

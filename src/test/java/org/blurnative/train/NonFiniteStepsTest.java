@@ -2,6 +2,7 @@ package org.blurnative.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,21 @@ class NonFiniteStepsTest {
       assertTrue(e.getMessage().contains("--resume continues from its newest checkpoint, step-00000002"), e.getMessage());
       assertEquals(List.of("step-00000001", "step-00000002"),
           Files.list(run.resolve("checkpoints")).map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /** γ = 3e38 overflows AdamW's update: the run's end must not be checkpointed with that θ. */
+  @Test
+  void aNonFiniteThetaIsNeverCheckpointed(@TempDir Path run) throws Exception {
+    try (LlamaModel model = TinyRun.model(32, 2, 9)) {
+      Trainer trainer = new Trainer(model, Backend.CPU.open(0),
+          new Objective("forget", new NpoLoss(0.1), TinyRun.examples(TinyRun.records(0, 4))),
+          new Objective("retain", new NllLoss(), TinyRun.examples(TinyRun.records(10, 4))),
+          new BlurRule(3e38), TinyRun.settings(4, 1, 1, 1e-3, 1), TinyRun.TOKENIZER.padId(), run);
+      TrainingAbortedException e = assertThrows(TrainingAbortedException.class, () -> trainer.run(false, m -> {}));
+      assertTrue(e.getMessage().startsWith("step 1: the parameters hold non-finite values, so they are not checkpointed"),
+          e.getMessage());
+      assertFalse(Files.exists(run.resolve("checkpoints")), "nothing checkpointed");
     }
   }
 }
