@@ -41,8 +41,12 @@ public final class DirectoryLock implements AutoCloseable {
    * IllegalArgumentException naming {@code flag}, the directory and the holder's PID.
    */
   public static DirectoryLock acquire(String flag, Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path key = dir.toRealPath();
+    Path key;
+    try {
+      key = Files.createDirectories(dir).toRealPath();
+    } catch (IOException e) {
+      throw FileErrors.cannotWrite(dir, e);
+    }
     if (!HELD.add(key)) {
       throw inUse(flag, dir, ProcessHandle.current().pid() + ", this process");
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.blurnative.io.Directories;
+import org.blurnative.io.UnwritableDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +181,17 @@ class CrashSafetyTest {
     assertEquals(1, edited.err().strip().lines().count(), edited.err());
     assertTrue(edited.err().contains("the --forget file " + data + " has changed since the run started (sha256 was "),
         edited.err());
+  }
+
+  @Test
+  void anOutThatCannotBeCreatedSaysSoInOneLine(@TempDir Path dir) throws Exception {
+    Optional<Path> unwritable = UnwritableDirectory.find(dir);
+    assumeTrue(unwritable.isPresent(), UnwritableDirectory.NONE);
+    Path out = unwritable.get().resolve("run");
+    CommandRunner.Result r = train(out);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("blur-native train: cannot write " + out + ": "), r.err());
   }
 
   @Test
