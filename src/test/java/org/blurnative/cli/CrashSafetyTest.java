@@ -30,29 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashSafetyTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path shared;
-  static Path model;
   static Path forget;
-  static Path retain;
 
   @BeforeAll
-  static void tinyTargetModel() throws Exception {
+  static void tinyModel() throws Exception {
+    TinyModel.write(shared);
     forget = shared.resolve("forget.jsonl");
-    retain = shared.resolve("retain.jsonl");
-    Files.writeString(forget, TrainCommandTest.qa(0, 6));
-    Files.writeString(retain, TrainCommandTest.qa(10, 12));
-    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "32",
-        "--layers", "2", "--data", forget.toString(), "--out", shared.resolve("target").toString(),
-        "--max-steps", "2", "--batch", "6", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64");
-    assertEquals(0, r.exit(), r.err());
-    model = shared.resolve("target/model");
   }
 
+  /** Six steps of `train` on {@link TinyModel}, with {@code forgetFile} as the forget set. */
   static CommandRunner.Result train(Path out, Path forgetFile, String... extra) {
-    List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(),
-        "--forget", forgetFile.toString(), "--retain", retain.toString(), "--out", out.toString(),
-        "--max-steps", "6", "--batch", "4", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64"));
+    List<String> args = new ArrayList<>(List.of("--max-steps", "6", "--batch", "4", "--micro-batch", "2"));
     args.addAll(List.of(extra));
-    return CommandRunner.run(args.toArray(String[]::new));
+    return TinyModel.train(shared, forgetFile, out, args.toArray(String[]::new));
   }
 
   static CommandRunner.Result train(Path out, String... extra) {

@@ -39,7 +39,7 @@ class FullDiskTest {
   @BeforeAll
   static void model() throws Exception {
     CrashSafetyTest.shared = shared;
-    CrashSafetyTest.tinyTargetModel();
+    CrashSafetyTest.tinyModel();
   }
 
   @BeforeEach

@@ -36,25 +36,16 @@ class KillAndResumeIT {
   static final int STEPS = 60;
   @TempDir static Path dir;
   static Path model;
-  static Path forget;
-  static Path retain;
 
   @BeforeAll
   static void tinyModel() throws Exception {
-    forget = dir.resolve("forget.jsonl");
-    retain = dir.resolve("retain.jsonl");
-    Files.writeString(forget, TrainCommandTest.qa(0, 10));
-    Files.writeString(retain, TrainCommandTest.qa(20, 12));
-    Process p = start(dir.resolve("finetune.log"), "finetune", "--from-scratch", "--hidden", "48",
-        "--layers", "2", "--data", forget.toString(), "--out", dir.resolve("target").toString(),
-        "--max-steps", "2", "--batch", "10", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64");
-    assertEquals(0, finish(p), Files.readString(dir.resolve("finetune.log")));
-    model = dir.resolve("target/model");
+    model = TinyModel.write(dir);
   }
 
   static List<String> trainArgs(Path out, boolean resume) {
     List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--forget",
-        forget.toString(), "--retain", retain.toString(), "--out", out.toString(), "--max-steps",
+        dir.resolve("forget.jsonl").toString(), "--retain", dir.resolve("retain.jsonl").toString(),
+        "--out", out.toString(), "--max-steps",
         String.valueOf(STEPS), "--batch", "4", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64",
         "--checkpoint-every", "5", "--keep", "2"));
     if (resume) {
