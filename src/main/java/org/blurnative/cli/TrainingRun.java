@@ -1,16 +1,17 @@
 package org.blurnative.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -28,6 +29,7 @@ import org.blurnative.kernel.jni.BlurNative;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.train.Objective;
 import org.blurnative.train.ProbeLoss;
+import org.blurnative.train.RunComparison;
 import org.blurnative.train.RunDirectory;
 import org.blurnative.train.StepMetrics;
 import org.blurnative.train.Trainer;
@@ -174,31 +176,32 @@ final class TrainingRun {
     return byRank;
   }
 
-  /** What run.json says about a run that ranks must share: all of it but threads and versions. */
+  /** What of run.json the ranks must share: all of it but threads and versions, and --resume. */
   private static final List<String> AGREED =
-      List.of("task", "config", "inputs", "settings", "backend", "world_size");
+      List.of("task", "config", "inputs", "settings", "backend", "world_size", "resume");
 
   /**
-   * The ranks exchange a digest of each part of their resolved configuration (and --resume) and
-   * stop, naming the part, when one differs from rank 0's.
+   * The ranks exchange a hash of their resolved configuration; when one differs from rank 0's,
+   * they exchange the configurations themselves to name the first difference, and stop.
    */
   private static void requireSameConfiguration(Collective collective, Map<String, Object> info, boolean resume)
       throws IOException {
-    Map<String, String> digests = new TreeMap<>();
-    for (String key : AGREED) {
-      digests.put(key, ReplicaDigest.sha256(JSON.writeValueAsBytes(info.get(key))));
+    Map<String, Object> agreed = new LinkedHashMap<>();
+    AGREED.forEach(key -> agreed.put(key, info.get(key)));
+    agreed.put("resume", resume);
+    byte[] mine = JSON.writeValueAsBytes(agreed);
+    List<String> hashes = collective.exchange("configuration hash", ReplicaDigest.sha256(mine));
+    if (hashes.stream().allMatch(hashes.get(0)::equals)) {
+      return;
     }
-    digests.put("resume", String.valueOf(resume));
-    List<String> all = collective.exchange("configuration", JSON.writeValueAsString(digests));
+    List<String> all = collective.exchange("configuration", new String(mine, StandardCharsets.UTF_8));
+    JsonNode rankZero = JSON.readTree(all.get(0));
     for (int r = 1; r < all.size(); r++) {
-      Map<String, String> theirs = JSON.readValue(all.get(r), new TypeReference<Map<String, String>>() {});
-      Map<String, String> rankZero = JSON.readValue(all.get(0), new TypeReference<Map<String, String>>() {});
-      for (String key : rankZero.keySet()) {
-        if (!rankZero.get(key).equals(theirs.get(key))) {
-          throw new IllegalArgumentException("rank " + r + " was started with another " + key.replace('_', ' ')
-              + " than rank 0 (its " + (key.equals("inputs") ? "input files' contents" : "resolved options")
-              + " differ): start every rank with the same command and inputs");
-        }
+      Optional<RunComparison.Change> difference = RunComparison.firstDifference(rankZero, JSON.readTree(all.get(r)), AGREED);
+      if (difference.isPresent()) {
+        RunComparison.Change c = difference.get();
+        throw new IllegalArgumentException("rank " + r + " was started unlike rank 0 (" + c.key() + ": rank 0 has "
+            + c.was() + ", rank " + r + " " + c.now() + "): start every rank with the same command and inputs");
       }
     }
   }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.blurnative.kernel.GradientSums;
@@ -81,12 +82,19 @@ final class GlooCollective implements Collective {
       throw new IllegalArgumentException("MASTER_ADDR '" + launch.masterAddr() + "' is not a known host name or address");
     }
     TCPStore store = openStore(launch, timeout, launch.rank() == 0);
-    long joined = store.add(KEY + "rank/" + launch.rank(), 1);
-    if (joined > 1) {
-      throw new IllegalArgumentException("another process already joined this run as RANK " + launch.rank()
-          + ": give every process its own RANK");
+    List<Integer> missing;
+    try {
+      missing = BoundedCall.within(timeout.plus(Heartbeats.ANSWER), () -> {
+        if (store.add(KEY + "rank/" + launch.rank(), 1) > 1) {
+          throw new IllegalArgumentException("another process already joined this run as RANK " + launch.rank()
+              + ": give every process its own RANK");
+        }
+        return missing(store, "rank/", launch.worldSize(), timeout);
+      });
+    } catch (TimeoutException e) {
+      throw new IllegalArgumentException("rank 0's rendezvous store at " + launch.masterAddr() + ":"
+          + launch.masterPort() + " accepted the connection but did not answer within " + seconds(timeout));
     }
-    List<Integer> missing = missing(store, "rank/", launch.worldSize(), timeout);
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(ranks(missing) + " did not join within " + seconds(timeout)
           + " (started? with MASTER_ADDR " + launch.masterAddr() + ", MASTER_PORT " + launch.masterPort()
@@ -104,21 +112,24 @@ final class GlooCollective implements Collective {
     return new GlooCollective(launch, timeout, store, groupStore, openStore(launch, timeout, false), group);
   }
 
-  /** Rank 0 serves the store (and is also its client); the others connect to it. */
+  /**
+   * Rank 0 serves the store (and is also its client); the others connect to it, given up on after
+   * {@code timeout} (c10d itself retries for about twice as long).
+   */
   private static TCPStore openStore(LaunchEnvironment launch, Duration timeout, boolean server) {
     TCPStoreOptions options = new TCPStoreOptions();
     options.port((short) launch.masterPort()).isServer(server).waitWorkers(false).timeout(milliseconds(timeout));
     try {
-      return new TCPStore(launch.masterAddr(), options);
-    } catch (RuntimeException e) {
+      return BoundedCall.within(timeout, () -> new TCPStore(launch.masterAddr(), options));
+    } catch (TimeoutException | RuntimeException e) {
       String reason = reason(e);
       if (server && reason.contains("EADDRINUSE")) {
         throw new IllegalArgumentException("MASTER_PORT " + launch.masterPort()
             + " is in use on this machine: choose another port, or stop what holds it");
       }
       throw new IllegalArgumentException("cannot reach rank 0's rendezvous store at " + launch.masterAddr() + ":"
-          + launch.masterPort() + " within " + seconds(timeout) + " (is rank 0 running, and MASTER_ADDR its address?): "
-          + reason);
+          + launch.masterPort() + " within " + seconds(timeout) + " (is rank 0 running, and MASTER_ADDR its address?)"
+          + (e instanceof TimeoutException ? "" : ": " + reason));
     }
   }
 
@@ -227,21 +238,28 @@ final class GlooCollective implements Collective {
   @Override
   public List<String> exchange(String topic, String value) {
     String prefix = "exchange/" + topic + "/";
+    List<Integer> missing;
     try {
-      store.set(KEY + prefix + rank, new ByteVector(value.getBytes(StandardCharsets.UTF_8)));
-      List<Integer> missing = missing(store, prefix, worldSize, timeout);
-      if (!missing.isEmpty()) {
-        broken = true;
-        throw new RankLostException(ranks(missing) + " did not reach '" + topic + "' within " + seconds(timeout), null);
-      }
-      List<String> values = new ArrayList<>();
-      for (int r = 0; r < worldSize; r++) {
-        values.add(new String(store.get(KEY + prefix + r).get(), StandardCharsets.UTF_8));
-      }
-      return values;
-    } catch (RankLostException e) {
-      throw e;
-    } catch (RuntimeException e) {
+      missing = BoundedCall.within(timeout.plus(Heartbeats.ANSWER), () -> {
+        store.set(KEY + prefix + rank, new ByteVector(value.getBytes(StandardCharsets.UTF_8)));
+        return missing(store, prefix, worldSize, timeout);
+      });
+    } catch (TimeoutException | RuntimeException e) {
+      throw lost("'" + topic + "'", e);
+    }
+    if (!missing.isEmpty()) {
+      broken = true;
+      throw new RankLostException(ranks(missing) + " did not reach '" + topic + "' within " + seconds(timeout), null);
+    }
+    try {
+      return BoundedCall.within(Heartbeats.ANSWER.plus(timeout), () -> {
+        List<String> values = new ArrayList<>();
+        for (int r = 0; r < worldSize; r++) {
+          values.add(new String(store.get(KEY + prefix + r).get(), StandardCharsets.UTF_8));
+        }
+        return values;
+      });
+    } catch (TimeoutException | RuntimeException e) {
       throw lost("'" + topic + "'", e);
     }
   }
@@ -267,7 +285,7 @@ final class GlooCollective implements Collective {
   }
 
   /** A failed collective, with the ranks whose heartbeats stopped named when there are any. */
-  private RankLostException lost(String during, RuntimeException e) {
+  private RankLostException lost(String during, Exception e) {
     broken = true;
     List<Integer> silent = heartbeats.silentRanks(store, rank);
     if (!silent.isEmpty()) {
@@ -287,13 +305,15 @@ final class GlooCollective implements Collective {
     }
     try {
       // rank 0 serves the store, so it stays until every rank is done with it
-      store.add(KEY + "finished", 1);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (rank == 0 && store.add(KEY + "finished", 0) < worldSize && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(Heartbeats.PERIOD.toNanos() / 10);
-      }
-    } catch (RuntimeException e) {
-      return;  // the store is gone: nobody is left to wait for
+      BoundedCall.within(timeout, () -> {
+        store.add(KEY + "finished", 1);
+        while (rank == 0 && store.add(KEY + "finished", 0) < worldSize) {
+          LockSupport.parkNanos(Heartbeats.PERIOD.toNanos() / 10);
+        }
+        return null;
+      });
+    } catch (TimeoutException | RuntimeException e) {
+      return;  // a rank never finished, or the store is gone: the exit takes what is left
     }
     group.close();
     groupStore.close();
@@ -302,7 +322,10 @@ final class GlooCollective implements Collective {
   }
 
   /** The first line of a c10d error, without the C++ source location it starts with. */
-  static String reason(RuntimeException e) {
+  static String reason(Exception e) {
+    if (e instanceof TimeoutException) {
+      return "the rendezvous store did not answer";
+    }
     String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
     return first.replaceFirst("^\\[[^\\]]*\\]\\s*", "");
   }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.pytorch.Store;
 
@@ -15,6 +16,8 @@ import org.bytedeco.pytorch.Store;
  */
 final class Heartbeats implements AutoCloseable {
   static final Duration PERIOD = Duration.ofMillis(500);
+  /** How long a read of the counters may take before the store counts as gone. */
+  static final Duration ANSWER = PERIOD.multipliedBy(4);
   private static final String KEY = "blur/heartbeat/";
 
   private final int worldSize;
@@ -39,13 +42,13 @@ final class Heartbeats implements AutoCloseable {
 
   /**
    * The ranks other than {@code self} whose counters stood still for four periods, read through
-   * {@code store}; rank 0 alone when the store itself cannot be reached, since it lives there.
+   * {@code store}; rank 0 alone when the store itself does not answer, since it lives there.
    */
   List<Integer> silentRanks(Store store, int self) {
     try {
-      long[] before = counters(store);
+      long[] before = BoundedCall.within(ANSWER, () -> counters(store));
       LockSupport.parkNanos(4 * PERIOD.toNanos());
-      long[] after = counters(store);
+      long[] after = BoundedCall.within(ANSWER, () -> counters(store));
       List<Integer> silent = new ArrayList<>();
       for (int r = 0; r < worldSize; r++) {
         if (r != self && after[r] == before[r]) {
@@ -53,7 +56,7 @@ final class Heartbeats implements AutoCloseable {
         }
       }
       return silent;
-    } catch (RuntimeException e) {
+    } catch (TimeoutException | RuntimeException e) {
       return self == 0 ? List.of() : List.of(0);
     }
   }
