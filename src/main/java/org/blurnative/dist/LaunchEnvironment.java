@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param localRank this process's index on its machine: the GPU a NCCL rank will take; on the CPU
  *     it is only checked
- * @param localWorldSize ranks on this machine, which share its cores
+ * @param localWorldSize ranks on this machine, which share its cores (1 when not given)
  * @param masterAddr where rank 0's rendezvous store listens (null for one process)
  */
 public record LaunchEnvironment(int rank, int worldSize, int localRank, int localWorldSize,
@@ -39,8 +39,10 @@ public record LaunchEnvironment(int rank, int worldSize, int localRank, int loca
       }
     }
     int rank = integer(env, "RANK", 0, world - 1);
-    int localWorld = env.get("LOCAL_WORLD_SIZE") == null ? 1 : integer(env, "LOCAL_WORLD_SIZE", 1, world);
-    int localRank = env.get("LOCAL_RANK") == null ? 0 : integer(env, "LOCAL_RANK", 0, localWorld - 1);
+    boolean localWorldGiven = env.get("LOCAL_WORLD_SIZE") != null;
+    int localWorld = localWorldGiven ? integer(env, "LOCAL_WORLD_SIZE", 1, world) : 1;
+    int localRank = env.get("LOCAL_RANK") == null ? 0
+        : integer(env, "LOCAL_RANK", 0, (localWorldGiven ? localWorld : world) - 1);
     int port = integer(env, "MASTER_PORT", 1, 65_535);
     return new LaunchEnvironment(rank, world, localRank, localWorld, env.get("MASTER_ADDR").strip(), port);
   }
