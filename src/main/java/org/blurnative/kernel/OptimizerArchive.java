@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.TreeMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.AbstractTensor;
@@ -31,7 +32,8 @@ final class OptimizerArchive {
    */
   static void save(Path file, long steps, Map<String, Tensor> state, OutputArchive archive) throws IOException {
     archive.write(STEPS, AbstractTensor.create(steps), false);
-    state.forEach((name, t) -> archive.write(name, t, false));
+    // by name: Map.of's order changes from one JVM to the next, and with it the archive's bytes
+    new TreeMap<>(state).forEach((name, t) -> archive.write(name, t, false));
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING); ChannelWriter writer = new ChannelWriter(channel)) {
       archive.save_to(writer);
