@@ -133,6 +133,9 @@ final class TrainingRun {
 
     try (Collective collective = Collective.connect(launch, o.distTimeout())) {
       requireSameConfiguration(collective, info, o.resume);
+      if (collective.worldSize() > 1) {
+        requireSameInitialTheta(collective, model);
+      }
       Opened opened = onRankZeroFirst(collective, "run directory", () -> open(o, info));
       try (RunDirectory run = opened == null ? null : opened.run()) {
         Trainer trainer = new Trainer(model, kernel, forget, retain, rule, settings, padId, o.out, collective);
@@ -260,9 +263,8 @@ final class TrainingRun {
    * or the replicas have drifted apart (a bug: the collective's sums are the same bits everywhere).
    */
   private static void requireSameReplicas(Collective collective, LlamaModel model, ReplicaDigest sums, PrintWriter out) {
-    ReplicaDigest theta = new ReplicaDigest();
-    model.trainableParameters().values().forEach(theta::add);
-    String mine = "θ sha-256 " + theta.hex() + ", losses and (d, F, R) of " + sums.count() + " steps sha-256 " + sums.hex();
+    String mine = "θ sha-256 " + thetaDigest(model) + ", losses and (d, F, R) of " + sums.count() + " steps sha-256 "
+        + sums.hex();
     out.println("rank " + collective.rank() + " of " + collective.worldSize() + ": " + mine);
     List<String> all = collective.exchange("replicas", mine);
     for (int r = 1; r < all.size(); r++) {
@@ -271,6 +273,26 @@ final class TrainingRun {
             + " (" + all.get(r) + " against " + all.get(0) + "): the replicas drifted apart, which is a bug");
       }
     }
+  }
+
+  /**
+   * The ranks start from the same θ: a model directory is compared by content already, but a
+   * random initialisation (finetune --from-scratch) is only as alike as each machine's LibTorch.
+   */
+  private static void requireSameInitialTheta(Collective collective, LlamaModel model) {
+    List<String> all = collective.exchange("initial θ", thetaDigest(model));
+    for (int r = 1; r < all.size(); r++) {
+      if (!all.get(r).equals(all.get(0))) {
+        throw new IllegalArgumentException("rank " + r + " starts from another θ than rank 0 (sha-256 " + all.get(r)
+            + " against " + all.get(0) + "): give every rank the same --model, or one LibTorch build for a random start");
+      }
+    }
+  }
+
+  private static String thetaDigest(LlamaModel model) {
+    ReplicaDigest theta = new ReplicaDigest();
+    model.trainableParameters().values().forEach(theta::add);
+    return theta.hex();
   }
 
   private static double orNaN(Double value) {
