@@ -55,6 +55,9 @@ final class ConfigFileDefaults implements IDefaultValueProvider {
       if (e.getKey().equals("config") || command.findOption("--" + e.getKey()) == null) {
         throw new IllegalArgumentException("--config " + file + ": unknown option '" + e.getKey() + "'");
       }
+      if (e.getKey().equals("nproc")) {  // the workers read the same file: they would launch workers
+        throw new IllegalArgumentException("--config " + file + ": 'nproc' starts processes; give --nproc on the command line");
+      }
       JsonNode v = e.getValue();
       if (v.isArray()) {
         StringBuilder joined = new StringBuilder();

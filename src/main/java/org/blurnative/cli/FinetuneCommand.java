@@ -121,6 +121,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     if (options.out == null) {
       throw new IllegalArgumentException("--out is required");
     }
+    if (options.nproc != 1) {
+      return TrainingRun.launchLocally(options, spec.commandLine());
+    }
     // everything is loaded and checked before the run directory exists
     Tokenizer tokenizer;
     LlamaModel model;

@@ -129,6 +129,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }
+    if (options.nproc != 1) {
+      return TrainingRun.launchLocally(options, spec.commandLine());
+    }
     try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
       int maxLength = MaxLength.forModel(options.givenMaxLength, llm.config(), "--model " + model);
       int layers = llm.config().numHiddenLayers();

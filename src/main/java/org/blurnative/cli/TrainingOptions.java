@@ -1,8 +1,10 @@
 package org.blurnative.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.train.LearningRateSchedule;
 import org.blurnative.train.ProbeLoss;
@@ -78,6 +80,16 @@ final class TrainingOptions {
   @Option(names = "--prompt-format", defaultValue = "auto", description = "plain, llama2, llama3, llama3.1 or auto (from tokenizer_config.json) (default: ${DEFAULT-VALUE})")
   String promptFormat;
 
+  @Option(names = "--nproc", defaultValue = "1", paramLabel = "N",
+      description = "run as N ranks on this machine: N worker processes with torchrun's variables set, output prefixed by rank (default: ${DEFAULT-VALUE}; on several machines launch each rank with RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT instead)")
+  int nproc;
+
+  @Option(names = "--dist-timeout", defaultValue = "60s", paramLabel = "TIME",
+      description = "with more than one rank: how long a rank waits for the others (rendezvous, every collective) before it stops, naming the rank that is gone (default: ${DEFAULT-VALUE})")
+  String distTimeout;
+
+  private LaunchEnvironment launch;
+
   @Option(names = "--system-prompt", defaultValue = "", description = "system prompt for chat formats (llama3.1: empty means open-unlearning's \"You are a helpful assistant.\")")
   String systemPrompt;
 
@@ -110,14 +122,35 @@ final class TrainingOptions {
         checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss);
   }
 
+  /** Where this process sits in the run: torchrun's variables, read once; one process without them. */
+  LaunchEnvironment launch() {
+    if (launch == null) {
+      launch = LaunchEnvironment.from(System.getenv());
+    }
+    return launch;
+  }
+
+  /** --dist-timeout, at least a second. */
+  Duration distTimeout() {
+    long s = seconds("--dist-timeout", distTimeout, "");
+    if (s < 1) {
+      throw new IllegalArgumentException("--dist-timeout must be at least 1s, got '" + distTimeout + "'");
+    }
+    return Duration.ofSeconds(s);
+  }
+
   private static final Pattern INTERVAL = Pattern.compile("(\\d{1,9})([smh]?)");
 
-  /** --checkpoint-interval in seconds: a number with s, m or h, or 0. */
+  /** --checkpoint-interval in seconds. */
   private long checkpointSeconds() {
-    Matcher m = INTERVAL.matcher(checkpointInterval.strip());
+    return seconds("--checkpoint-interval", checkpointInterval, " (0: off)");
+  }
+
+  /** A time like 30s, 10m or 2h, or 0, in seconds; {@code zero} says what 0 means in the message. */
+  private static long seconds(String flag, String text, String zero) {
+    Matcher m = INTERVAL.matcher(text.strip());
     if (!m.matches() || (m.group(2).isEmpty() && !m.group(1).matches("0+"))) {
-      throw new IllegalArgumentException("--checkpoint-interval must be a time like 30s, 10m or 2h (0: off), got '"
-          + checkpointInterval + "'");
+      throw new IllegalArgumentException(flag + " must be a time like 30s, 10m or 2h" + zero + ", got '" + text + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -2,6 +2,7 @@ package org.blurnative.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.blurnative.dist.RankLostException;
 import org.blurnative.kernel.KernelUnavailableException;
 import org.blurnative.train.TrainingAbortedException;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * Turns the errors a user can cause (bad arguments, missing files, an unavailable backend) into
  * one line on stderr and exit code 2, a training run that had to stop into one line and exit code
- * 3; anything else is a bug and keeps its stack trace.
+ * 3 (as is a run whose other ranks were lost); anything else is a bug and keeps its stack trace.
  */
 final class UserErrorHandler implements IExecutionExceptionHandler {
   static final int USER_ERROR = 2;
@@ -20,7 +21,7 @@ final class UserErrorHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed)
       throws Exception {
-    if (e instanceof TrainingAbortedException) {
+    if (e instanceof TrainingAbortedException || e instanceof RankLostException) {
       cli.getErr().println("blur-native " + cli.getCommandName() + ": " + e.getMessage());
       return TRAINING_ABORTED;
     }

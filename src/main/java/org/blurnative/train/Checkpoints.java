@@ -38,13 +38,16 @@ final class Checkpoints {
     this.keep = keep;
   }
 
-  /** The checkpoints under {@code dir}, without what a save that was killed left behind. */
-  static Checkpoints open(Path dir, int keep) throws IOException {
+  /**
+   * The checkpoints under {@code dir}; the {@code writer} (the one process that saves them) first
+   * removes what a save that was killed left behind.
+   */
+  static Checkpoints open(Path dir, int keep, boolean writer) throws IOException {
     if (keep < 1) {
       throw new IllegalArgumentException("--keep must be at least 1, got " + keep);
     }
     Checkpoints checkpoints = new Checkpoints(dir, keep);
-    if (Files.isDirectory(dir)) {
+    if (writer && Files.isDirectory(dir)) {
       checkpoints.removeUnfinished();
     }
     return checkpoints;

@@ -1,6 +1,8 @@
 package org.blurnative.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.blurnative.data.Batch;
 import org.blurnative.data.TokenBatch;
@@ -16,21 +18,31 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Forward and backward of one loss over the micro-batches of a batch: gradients accumulate in
  * place into whatever flat buffer the parameters' .grad point at (DESIGN.md §2, steps 2–3).
+ *
+ * <p>Rank k of W takes micro-batches k, k+W, … of each batch (DESIGN.md §8); losses still divide
+ * by the whole batch's totals, so the ranks' gradients and losses add up to the one-process ones.
  */
 final class LossEvaluator {
   private final LlamaModel model;
   private final LlamaModel reference;  // frozen θ₀; null when no loss needs it
+  private final int rank;
+  private final int worldSize;
 
-  LossEvaluator(LlamaModel model, LlamaModel reference) {
+  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize) {
     this.model = model;
     this.reference = reference;
+    this.rank = rank;
+    this.worldSize = worldSize;
   }
 
-  /** Accumulates ∇loss(batch) into the current gradient buffer; returns the batch's loss. */
+  /**
+   * Accumulates this rank's part of ∇loss(batch) into the current gradient buffer; returns its
+   * part of the batch's loss.
+   */
   double accumulate(Loss loss, TokenBatch batch, int microBatches) {
     LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
     double total = 0;
-    for (TokenBatch micro : batch.microBatches(microBatches)) {
+    for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
       try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro)) {
         Tensor value = loss.value(inputs(loss, b, scale));
         value.backward();
@@ -40,18 +52,26 @@ final class LossEvaluator {
     return total;
   }
 
-  /** The batch's loss without gradients, over the same micro-batches as {@link #accumulate}. */
+  /** This rank's part of the batch's loss, without gradients, over the micro-batches {@link #accumulate} takes. */
   double evaluate(Loss loss, TokenBatch batch, int microBatches) {
     LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
-      for (TokenBatch micro : batch.microBatches(microBatches)) {
+      for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
         try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro)) {
           total += loss.value(inputs(loss, b, scale)).item_double();
         }
       }
     }
     return total;
+  }
+
+  private List<TokenBatch> mine(List<TokenBatch> all) {
+    List<TokenBatch> mine = new ArrayList<>();
+    for (int i = rank; i < all.size(); i += worldSize) {
+      mine.add(all.get(i));
+    }
+    return mine;
   }
 
   private LossInputs inputs(Loss loss, Batch b, LossScale scale) {

@@ -23,7 +23,7 @@ import org.blurnative.io.FileErrors;
 final class MetricsLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
-  private final FileChannel out;
+  private final FileChannel out;  // null: rows are not kept (a rank other than 0)
 
   private MetricsLog(Path file, FileChannel out) {
     this.file = file;
@@ -51,6 +51,11 @@ final class MetricsLog implements AutoCloseable {
     }
   }
 
+  /** A log that keeps nothing: ranks other than 0 leave the run directory to rank 0. */
+  static MetricsLog none() {
+    return new MetricsLog(null, null);
+  }
+
   /** The complete rows of steps <= {@code step}; a row that is not JSON is an error but for a torn last one. */
   private static List<String> rowsUpTo(Path file, long step) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -75,6 +80,9 @@ final class MetricsLog implements AutoCloseable {
   }
 
   void append(StepMetrics m) throws IOException {
+    if (out == null) {
+      return;
+    }
     ByteBuffer row = ByteBuffer.wrap((JSON.writeValueAsString(m) + "\n").getBytes(StandardCharsets.UTF_8));
     long before = out.size();
     try {
@@ -93,6 +101,8 @@ final class MetricsLog implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    out.close();
+    if (out != null) {
+      out.close();
+    }
   }
 }

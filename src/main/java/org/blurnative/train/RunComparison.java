@@ -55,6 +55,15 @@ public final class RunComparison {
     return new RunComparison(allowed, forbidden);
   }
 
+  /** The first leaf under {@code keys} where {@code a} and {@code b} differ, if any (ranks must agree on all). */
+  public static Optional<Change> firstDifference(JsonNode a, JsonNode b, List<String> keys) {
+    List<Change> all = new ArrayList<>();
+    for (String key : keys) {
+      collect(key, a.path(key), b.path(key), all);
+    }
+    return all.stream().findFirst();
+  }
+
   /** The first difference --resume refuses, in words; empty when the run may continue. */
   public Optional<String> forbidden() {
     if (forbidden == null) {

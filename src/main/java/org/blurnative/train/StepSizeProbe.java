@@ -1,6 +1,7 @@
 package org.blurnative.train;
 
 import org.blurnative.data.TokenBatch;
+import org.blurnative.dist.Collective;
 import org.blurnative.model.FlatParameters;
 import org.blurnative.update.Coefficients;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -13,6 +14,9 @@ import org.bytedeco.pytorch.Tensor;
  * GeneralizedNewtonStep} turns them into the next learning-rate scale. The step moved along
  * AdamW's or SGD's preconditioned u, which is what the parabola is fitted along, as GeN does.
  *
+ * <p>With more than one rank each measures its share of the batches, and the three losses are
+ * summed over the ranks, so every rank fits the same parabola.
+ *
  * <p>θ is restored bit for bit afterwards (from a copy, not by arithmetic), so a probe changes
  * nothing but the learning rate of later steps. It holds two extra copies of θ while it runs.
  */
@@ -21,13 +25,15 @@ final class StepSizeProbe {
   private final FlatParameters parameters;
   private final int microBatches;
   private final ProbeLoss probeLoss;
+  private final Collective collective;
 
   StepSizeProbe(LossEvaluator evaluator, FlatParameters parameters, int microBatches,
-      ProbeLoss probeLoss) {
+      ProbeLoss probeLoss, Collective collective) {
     this.evaluator = evaluator;
     this.parameters = parameters;
     this.microBatches = microBatches;
     this.probeLoss = probeLoss;
+    this.collective = collective;
   }
 
   /** One side of the step: an objective and the batch the step used for it. */
@@ -52,8 +58,9 @@ final class StepSizeProbe {
       double minus = loss(c, forget, retain);
       theta.copy_(after);
       parameters.publish();
-      return new Result(minus, zero, plus, GeneralizedNewtonStep.optimalRatio(minus, zero, plus),
-          GeneralizedNewtonStep.nextScale(scale, minus, zero, plus));
+      double[] all = collective.sumInRankOrder(minus, zero, plus);  // (θ − Δ, θ, θ + Δ) over every rank
+      return new Result(all[0], all[1], all[2], GeneralizedNewtonStep.optimalRatio(all[0], all[1], all[2]),
+          GeneralizedNewtonStep.nextScale(scale, all[0], all[1], all[2]));
     }
   }
 

@@ -13,6 +13,8 @@ import org.blurnative.data.Collator;
 import org.blurnative.data.DataOrder;
 import org.blurnative.data.TokenBatch;
 import org.blurnative.data.TokenizedExample;
+import org.blurnative.dist.Collective;
+import org.blurnative.dist.Shard;
 import org.blurnative.kernel.FlatOptimizer;
 import org.blurnative.kernel.GradientSums;
 import org.blurnative.kernel.UpdateKernel;
@@ -31,6 +33,12 @@ import org.bytedeco.pytorch.Tensor;
  * one reduce, the rule's (c_f, c_r), one fused apply. Without a retain objective it is plain
  * training (finetune): u = g with (c_f, c_r) = (1, 0). With an adaptive learning rate (NGDiff's),
  * every N-th step is followed by a {@link StepSizeProbe} that rescales the schedule's rate.
+ *
+ * <p>With more than one rank, each accumulates only its share of every batch's micro-batches,
+ * and the {@link Collective} sums the gradients (step 4), the (d, F, R) of the ranks' shards (step
+ * 5) and the losses; every rank then applies the same step. Rank 0 (the only rank of a
+ * one-process run) writes metrics.jsonl and the checkpoints; the others read the checkpoints to
+ * resume.
  */
 public final class Trainer {
   private final LlamaModel model;
@@ -41,10 +49,20 @@ public final class Trainer {
   private final TrainingSettings settings;
   private final Collator collator;
   private final Path runDir;
+  private final Collective collective;
+  private final boolean writesRunDirectory;
 
+  /** A trainer of one process. */
   public Trainer(LlamaModel model, UpdateKernel kernel, Objective forget, Objective retain,
       UpdateRule rule, TrainingSettings settings, int padId, Path runDir) {
+    this(model, kernel, forget, retain, rule, settings, padId, runDir, Collective.single());
+  }
+
+  /** A trainer that is one rank of {@code collective}. */
+  public Trainer(LlamaModel model, UpdateKernel kernel, Objective forget, Objective retain,
+      UpdateRule rule, TrainingSettings settings, int padId, Path runDir, Collective collective) {
     checkAdaptiveLr(settings, retain != null);
+    checkWorldSize(settings, collective.worldSize());
     this.model = model;
     this.kernel = kernel;
     this.forget = forget;
@@ -53,6 +71,20 @@ public final class Trainer {
     this.settings = settings;
     this.collator = new Collator(padId, BatchOptions.training(settings.maxLength()));
     this.runDir = runDir;
+    this.collective = collective;
+    this.writesRunDirectory = collective.rank() == 0;
+  }
+
+  /**
+   * Rank k takes micro-batches k, k+W, … of every batch, so a world larger than --micro-batch
+   * would leave ranks with nothing to do; says so in one line.
+   */
+  public static void checkWorldSize(TrainingSettings settings, int worldSize) {
+    if (worldSize > settings.microBatches()) {
+      throw new IllegalArgumentException("a world of " + worldSize + " ranks needs --micro-batch " + worldSize
+          + " or more (rank k takes micro-batches k, k+" + worldSize + ", ... of each batch), got "
+          + settings.microBatches());
+    }
   }
 
   /** The adaptive learning rate's retain probe needs a retain objective; says so in one line. */
@@ -82,7 +114,8 @@ public final class Trainer {
         || (retain != null && LossEvaluator.needsReference(retain.loss()));
     LlamaModel reference = needsReference ? model.frozenCopy() : null;
     try {
-      return loop(new LossEvaluator(model, reference), resume, onStart, onStep);
+      return loop(new LossEvaluator(model, reference, collective.rank(), collective.worldSize()), resume,
+          onStart, onStep);
     } finally {
       if (reference != null) {
         reference.close();
@@ -92,15 +125,18 @@ public final class Trainer {
 
   private List<StepMetrics> loop(LossEvaluator evaluator, boolean resume, LongConsumer onStart,
       Consumer<StepMetrics> onStep) throws IOException {
-    Files.createDirectories(runDir);
+    if (writesRunDirectory) {
+      Files.createDirectories(runDir);
+    }
     FlatParameters parameters = FlatParameters.adopt(model);
     Tensor theta = parameters.theta();
+    Shard shard = collective.shard(theta.numel());
     FlatGradients grads = FlatGradients.of(model);
     Tensor gradForget = grads.allocate();
     Tensor gradRetain = retain == null ? gradForget : grads.allocate();
-    Checkpoints checkpoints = Checkpoints.open(runDir.resolve("checkpoints"), settings.keep());
+    Checkpoints checkpoints = Checkpoints.open(runDir.resolve("checkpoints"), settings.keep(), writesRunDirectory);
     StepSizeProbe probe = new StepSizeProbe(evaluator, parameters, settings.microBatches(),
-        settings.adaptiveLrLoss());
+        settings.adaptiveLrLoss(), collective);
     boolean adaptive = settings.adaptiveLrEvery() > 0;
     List<StepMetrics> ran = new ArrayList<>();
 
@@ -114,6 +150,7 @@ public final class Trainer {
         state = checkpoints.load(latest.get(), theta, optimizer);
         parameters.publish();
       }
+      requireSameStart(state.step());
       onStart.accept(state.step());
       DataOrder forgetOrder = DataOrder.restore(state.forgetOrder());
       DataOrder retainOrder = retain == null ? null : DataOrder.restore(state.retainOrder());
@@ -123,7 +160,8 @@ public final class Trainer {
           settings.checkpointSeconds(), System::nanoTime);
       boolean checkpointDue = false;
 
-      try (MetricsLog log = MetricsLog.continuingAfter(runDir.resolve("metrics.jsonl"), state.step())) {
+      try (MetricsLog log = writesRunDirectory
+          ? MetricsLog.continuingAfter(runDir.resolve("metrics.jsonl"), state.step()) : MetricsLog.none()) {
         for (long step = state.step(); step < settings.steps(); ) {
           long started = System.nanoTime();
           TrainerState atStart = state(step, forgetOrder, retainOrder, skips, lrScale);
@@ -136,14 +174,18 @@ public final class Trainer {
             StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, forgetBatch);
             StepSizeProbe.Side retainSide = retain == null ? null
                 : new StepSizeProbe.Side(retain, batch(retain, retainOrder.nextFull(forgetBatch.rows())));
-            double forgetLoss = gradient(evaluator, forgetSide, grads, gradForget);
-            Double retainLoss = retain == null ? null : gradient(evaluator, retainSide, grads, gradRetain);
-            GradientSums sums = kernel.reduce(gradForget, gradRetain);
+            double forgetLocal = gradient(evaluator, forgetSide, grads, gradForget);
+            double retainLocal = retain == null ? 0 : gradient(evaluator, retainSide, grads, gradRetain);
+            collective.reduceGradients(gradForget, gradRetain);
+            GradientSums sums = collective.sumShards(kernel.reduce(shard.of(gradForget), shard.of(gradRetain)));
+            double[] losses = collective.sumInRankOrder(forgetLocal, retainLocal);
+            double forgetLoss = losses[0];
+            Double retainLoss = retain == null ? null : losses[1];
             step++;
             // an overflowing loss can leave finite (even zero) gradients: skip that step too
             boolean finite = !sums.nonFinite() && Double.isFinite(forgetLoss)
                 && (retainLoss == null || Double.isFinite(retainLoss));
-            if (checkpointDue && finite) {
+            if (checkpointDue && finite && writesRunDirectory) {
               // θ is checkpointed once a step at it came out finite, so a diverging run never
               // replaces its good checkpoints with states that cannot continue
               save(checkpoints, atStart, theta, optimizer);
@@ -166,6 +208,7 @@ public final class Trainer {
               boolean probing = adaptive && step % settings.adaptiveLrEvery() == 0 && lr > 0;
               Tensor before = probing ? theta.clone() : null;
               optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
+              collective.gatherParameters(theta);
               parameters.publish();
               StepSizeProbe.Result measured = probing
                   ? probe.probe(before, lrScale, c, forgetSide, retainSide) : null;
@@ -184,7 +227,9 @@ public final class Trainer {
               throw new TrainingAbortedException("step " + step + ", the last, had non-finite gradients or"
                   + " losses, so the run's end is not checkpointed; " + resumeAdvice(checkpoints));
             }
-            save(checkpoints, state(step, forgetOrder, retainOrder, skips, lrScale), theta, optimizer);
+            if (writesRunDirectory) {
+              save(checkpoints, state(step, forgetOrder, retainOrder, skips, lrScale), theta, optimizer);
+            }
           }
         }
       }
@@ -195,6 +240,20 @@ public final class Trainer {
       }
     }
     return ran;
+  }
+
+  /**
+   * Every rank must start from the step rank 0 starts from; a rank that found another checkpoint
+   * (or none) under --out does not see rank 0's directory.
+   */
+  private void requireSameStart(long step) {
+    List<String> starts = collective.exchange("start step", String.valueOf(step));
+    for (int r = 1; r < starts.size(); r++) {
+      if (!starts.get(r).equals(starts.get(0))) {
+        throw new IllegalArgumentException("rank " + r + " would start from step " + starts.get(r) + " but rank 0 from step "
+            + starts.get(0) + ": every rank must read the same --out (a shared file system) to resume");
+      }
+    }
   }
 
   /** What a checkpoint taken after {@code step} steps holds besides θ and the optimizer. */

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
 import org.blurnative.data.TokenBatch;
+import org.blurnative.dist.Collective;
 import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.loss.GradientAscentLoss;
@@ -73,7 +74,7 @@ class AdaptiveLearningRateTest {
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
       TokenBatch forgetBatch = collator.collate(TinyRun.examples(TinyRun.records(0, 4)));
       TokenBatch retainBatch = collator.collate(TinyRun.examples(TinyRun.records(40, 4)));
-      LossEvaluator evaluator = new LossEvaluator(model, null);
+      LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1);
       Coefficients c = new Coefficients(0.7, 1.3);
       Objective f = forget();
       Objective r = retain();
@@ -94,7 +95,7 @@ class AdaptiveLearningRateTest {
       double atPlus = probeLoss.getAsDouble();
       float[] stepped = HostArrays.toFloats(theta);
 
-      StepSizeProbe.Result result = new StepSizeProbe(evaluator, parameters, 2, ProbeLoss.COMBINED).probe(before, 0.5, c,
+      StepSizeProbe.Result result = new StepSizeProbe(evaluator, parameters, 2, ProbeLoss.COMBINED, Collective.single()).probe(before, 0.5, c,
           new StepSizeProbe.Side(f, forgetBatch), new StepSizeProbe.Side(r, retainBatch));
 
       assertArrayEquals(stepped, HostArrays.toFloats(theta), "θ + Δ restored bit for bit");
@@ -115,10 +116,10 @@ class AdaptiveLearningRateTest {
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
       TokenBatch forgetBatch = collator.collate(TinyRun.examples(TinyRun.records(0, 4)));
       TokenBatch retainBatch = collator.collate(TinyRun.examples(TinyRun.records(40, 4)));
-      LossEvaluator evaluator = new LossEvaluator(model, null);
+      LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1);
       double retainLoss = evaluator.evaluate(new NllLoss(), retainBatch, 1);
       // Δ = 0 (a step of zero): all three points are θ
-      StepSizeProbe.Result result = new StepSizeProbe(evaluator, parameters, 2, ProbeLoss.RETAIN)
+      StepSizeProbe.Result result = new StepSizeProbe(evaluator, parameters, 2, ProbeLoss.RETAIN, Collective.single())
           .probe(parameters.theta().clone(), 1.0, new Coefficients(0.7, 1.3),
               new StepSizeProbe.Side(forget(), forgetBatch), new StepSizeProbe.Side(retain(), retainBatch));
       for (double v : new double[] {result.minus(), result.zero(), result.plus()}) {

@@ -1,0 +1,62 @@
+package org.blurnative.dist;
+
+import java.time.Duration;
+import java.util.List;
+import org.blurnative.kernel.GradientSums;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * What the ranks of a run do together (DESIGN.md §2 steps 4, 5 and 8, §8): the trainer calls the
+ * same methods whatever the world size, and a one-process run's {@link #single()} does nothing.
+ *
+ * <p>Everything that decides what a step does (the summed gradients, (d, F, R), the losses) comes
+ * out bit-identical on every rank, so replicas never drift apart: scalars are gathered and added
+ * in rank order, never all-reduced in floating point, whose order the algorithm picks.
+ *
+ * <p>A rank that dies or stops answering makes every call on the others fail within the run's
+ * timeout with a {@link RankLostException} naming it when that can be known.
+ */
+public interface Collective extends AutoCloseable {
+
+  /** The world of one process: every method returns its input or does nothing. */
+  static Collective single() {
+    return SingleProcess.INSTANCE;
+  }
+
+  /** This process's part of the run {@code launch} describes: c10d over Gloo for more than one rank. */
+  static Collective connect(LaunchEnvironment launch, Duration timeout) {
+    return launch.distributed() ? GlooCollective.connect(launch, timeout) : single();
+  }
+
+  int rank();
+
+  int worldSize();
+
+  /**
+   * Step 4: G_f and G_r become their sums over the ranks, in place, identical on every rank
+   * (replicated mode: an all-reduce). The same buffer twice (a single objective) is summed once.
+   */
+  void reduceGradients(Tensor gradForget, Tensor gradRetain);
+
+  /** The part of a flat vector of {@code n} elements whose (d, F, R) this rank computes (step 5). */
+  Shard shard(long n);
+
+  /** Step 5: every rank's sums over its {@link #shard}, added in rank order with GradientSums.plus. */
+  GradientSums sumShards(GradientSums local);
+
+  /** Each value summed over the ranks in rank order (losses): the same bits on every rank. */
+  double[] sumInRankOrder(double... local);
+
+  /** Step 8: θ whole on every rank again after each rank updated its part (replicated: nothing to do). */
+  void gatherParameters(Tensor theta);
+
+  /**
+   * Every rank's {@code value} for {@code topic}, in rank order, once all ranks have given theirs:
+   * for agreeing at start (the configuration, the step a resumed run starts from) and for one
+   * rank's decision that the others follow. A topic is used once per run.
+   */
+  List<String> exchange(String topic, String value);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,344 @@
+package org.blurnative.dist;
+
+import static org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.blurnative.kernel.GradientSums;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.StringVector;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.gloo.Device;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * c10d on the CPU: a TCPStore rendezvous on MASTER_ADDR:MASTER_PORT, served by rank 0, and one
+ * ProcessGroupGloo, in the replicated mode (DDP-like): every rank holds all of θ and the optimizer
+ * state, G_f and G_r are all-reduced, and every rank applies the same fused step.
+ *
+ * <p>Gloo's ring all-reduce computes each element's sum on one rank and copies it to the others,
+ * so the summed gradients are the same bits everywhere; (d, F, R) and the losses are gathered as
+ * per-rank values and added in rank order here. Each of G_f and G_r is one flat buffer, so it is
+ * one all-reduce already (Gloo cuts it into chunks for the ring); there is nothing to bucket.
+ *
+ * <p>Every wait is bounded by the run's timeout. The store has three clients in this process (the
+ * calling thread's, the process group's, the heartbeat thread's): c10d aborts when two groups
+ * share one Java Store object (docs/libtorch-notes.md).
+ */
+final class GlooCollective implements Collective {
+  private static final String KEY = "blur/";
+
+  private final int rank;
+  private final int worldSize;
+  private final Duration timeout;
+  private final TCPStore store;
+  private final TCPStore groupStore;
+  private final TCPStore heartbeatStore;
+  private final ProcessGroupGloo group;
+  private final Heartbeats heartbeats;
+  private boolean broken;
+
+  private GlooCollective(LaunchEnvironment launch, Duration timeout, TCPStore store, TCPStore groupStore,
+      TCPStore heartbeatStore, ProcessGroupGloo group) {
+    this.rank = launch.rank();
+    this.worldSize = launch.worldSize();
+    this.timeout = timeout;
+    this.store = store;
+    this.groupStore = groupStore;
+    this.heartbeatStore = heartbeatStore;
+    this.group = group;
+    this.heartbeats = new Heartbeats(heartbeatStore, rank, worldSize);
+  }
+
+  /**
+   * Joins the run {@code launch} describes. A port in use, a store that cannot be reached, two
+   * processes with one RANK or a rank that does not come are each one IllegalArgumentException.
+   */
+  static GlooCollective connect(LaunchEnvironment launch, Duration timeout) {
+    quietC10Logging();
+    InetAddress master;
+    try {
+      master = InetAddress.getByName(launch.masterAddr());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("MASTER_ADDR '" + launch.masterAddr() + "' is not a known host name or address");
+    }
+    TCPStore store = openStore(launch, timeout, launch.rank() == 0);
+    List<Integer> missing;
+    try {
+      missing = BoundedCall.within(timeout.plus(Heartbeats.ANSWER), () -> {
+        if (store.add(KEY + "rank/" + launch.rank(), 1) > 1) {
+          throw new IllegalArgumentException("another process already joined this run as RANK " + launch.rank()
+              + ": give every process its own RANK");
+        }
+        return missing(store, "rank/", launch.worldSize(), timeout);
+      });
+    } catch (TimeoutException e) {
+      throw new IllegalArgumentException("rank 0's rendezvous store at " + launch.masterAddr() + ":"
+          + launch.masterPort() + " accepted the connection but did not answer within " + seconds(timeout));
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(ranks(missing) + " did not join within " + seconds(timeout)
+          + " (started? with MASTER_ADDR " + launch.masterAddr() + ", MASTER_PORT " + launch.masterPort()
+          + " and WORLD_SIZE " + launch.worldSize() + "?)");
+    }
+    TCPStore groupStore = openStore(launch, timeout, false);
+    ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(milliseconds(timeout));
+    options.devices().push_back(device(master));
+    ProcessGroupGloo group;
+    try {
+      group = new ProcessGroupGloo(groupStore, launch.rank(), launch.worldSize(), options);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot connect the ranks' process group: " + reason(e));
+    }
+    return new GlooCollective(launch, timeout, store, groupStore, openStore(launch, timeout, false), group);
+  }
+
+  /**
+   * Rank 0 serves the store (and is also its client); the others connect to it, given up on after
+   * {@code timeout} (c10d itself retries for about twice as long).
+   */
+  private static TCPStore openStore(LaunchEnvironment launch, Duration timeout, boolean server) {
+    TCPStoreOptions options = new TCPStoreOptions();
+    options.port((short) launch.masterPort()).isServer(server).waitWorkers(false).timeout(milliseconds(timeout));
+    try {
+      return BoundedCall.within(timeout, () -> new TCPStore(launch.masterAddr(), options));
+    } catch (TimeoutException | RuntimeException e) {
+      String reason = reason(e);
+      if (server && reason.contains("EADDRINUSE")) {
+        throw new IllegalArgumentException("MASTER_PORT " + launch.masterPort()
+            + " is in use on this machine: choose another port, or stop what holds it");
+      }
+      throw new IllegalArgumentException("cannot reach rank 0's rendezvous store at " + launch.masterAddr() + ":"
+          + launch.masterPort() + " within " + seconds(timeout) + " (is rank 0 running, and MASTER_ADDR its address?)"
+          + (e instanceof TimeoutException ? "" : ": " + reason));
+    }
+  }
+
+  /**
+   * Gloo's sockets: on the loopback interface when the whole run is on this machine, else on
+   * GLOO_SOCKET_IFNAME's interface or the host name's address, as PyTorch picks them.
+   */
+  private static Device device(InetAddress master) {
+    if (master.isLoopbackAddress()) {
+      return ProcessGroupGloo.createDeviceForHostname("127.0.0.1");
+    }
+    String iface = System.getenv("GLOO_SOCKET_IFNAME");
+    return iface != null ? ProcessGroupGloo.createDeviceForInterface(iface) : ProcessGroupGloo.createDefaultDevice();
+  }
+
+  /**
+   * c10d logs every retry and timeout to stderr with a C++ stack trace; each failure reaches the
+   * user as one line of ours instead, so its log is raised to fatal-only (c10's caffe2_log_level 3).
+   */
+  private static synchronized void quietC10Logging() {
+    if (!torch.CommandLineFlagsHasBeenParsed()) {
+      try (IntPointer argc = new IntPointer(1).put(2);
+          PointerPointer<BytePointer> argv = new PointerPointer<>("blur-native", "--caffe2_log_level=3")) {
+        torch.ParseCommandLineFlags(argc, argv);
+      }
+      torch.UpdateLoggingLevelsFromFlags();
+    }
+  }
+
+  @Override
+  public int rank() {
+    return rank;
+  }
+
+  @Override
+  public int worldSize() {
+    return worldSize;
+  }
+
+  @Override
+  public void reduceGradients(Tensor gradForget, Tensor gradRetain) {
+    try {
+      Work forget = group.allreduce(new TensorVector(gradForget));
+      Work retain = gradRetain == gradForget ? null : group.allreduce(new TensorVector(gradRetain));
+      forget._wait(milliseconds(timeout));
+      if (retain != null) {
+        retain._wait(milliseconds(timeout));
+      }
+    } catch (RuntimeException e) {
+      throw lost("the all-reduce of the gradients", e);
+    }
+  }
+
+  @Override
+  public Shard shard(long n) {
+    return Shard.of(rank, worldSize, n);
+  }
+
+  @Override
+  public GradientSums sumShards(GradientSums local) {
+    double[][] all = gather("the sums (d, F, R)", local.dot(), local.ff(), local.rr(), local.nonFinite() ? 1 : 0);
+    GradientSums total = null;
+    for (double[] s : all) {
+      GradientSums shard = new GradientSums(s[0], s[1], s[2], s[3] != 0);
+      total = total == null ? shard : total.plus(shard);
+    }
+    return total;
+  }
+
+  @Override
+  public double[] sumInRankOrder(double... local) {
+    double[][] all = gather("the losses", local);
+    double[] total = all[0].clone();
+    for (int r = 1; r < worldSize; r++) {
+      for (int i = 0; i < total.length; i++) {
+        total[i] += all[r][i];
+      }
+    }
+    return total;
+  }
+
+  /** Every rank's {@code values}, by rank: an all-gather, which copies bits and adds nothing. */
+  private double[][] gather(String what, double... values) {
+    TensorOptions float64 = new TensorOptions(ScalarType.Double);
+    try (Tensor mine = torch.empty(new long[] {values.length}, float64, new MemoryFormatOptional());
+        Tensor all = torch.empty(new long[] {(long) worldSize * values.length}, float64, new MemoryFormatOptional())) {
+      mine.data_ptr_double().put(values);
+      group._allgather_base(all, mine)._wait(milliseconds(timeout));
+      double[] flat = new double[worldSize * values.length];
+      all.data_ptr_double().get(flat);
+      double[][] byRank = new double[worldSize][];
+      for (int r = 0; r < worldSize; r++) {
+        byRank[r] = Arrays.copyOfRange(flat, r * values.length, (r + 1) * values.length);
+      }
+      return byRank;
+    } catch (RuntimeException e) {
+      throw lost("the exchange of " + what, e);
+    }
+  }
+
+  @Override
+  public void gatherParameters(Tensor theta) {
+    // replicated: every rank applied the same step to all of θ
+  }
+
+  @Override
+  public List<String> exchange(String topic, String value) {
+    String prefix = "exchange/" + topic + "/";
+    List<Integer> missing;
+    try {
+      missing = BoundedCall.within(timeout.plus(Heartbeats.ANSWER), () -> {
+        store.set(KEY + prefix + rank, new ByteVector(value.getBytes(StandardCharsets.UTF_8)));
+        return missing(store, prefix, worldSize, timeout);
+      });
+    } catch (TimeoutException | RuntimeException e) {
+      throw lost("'" + topic + "'", e);
+    }
+    if (!missing.isEmpty()) {
+      broken = true;
+      throw new RankLostException(ranks(missing) + " did not reach '" + topic + "' within " + seconds(timeout), null);
+    }
+    try {
+      return BoundedCall.within(Heartbeats.ANSWER.plus(timeout), () -> {
+        List<String> values = new ArrayList<>();
+        for (int r = 0; r < worldSize; r++) {
+          values.add(new String(store.get(KEY + prefix + r).get(), StandardCharsets.UTF_8));
+        }
+        return values;
+      });
+    } catch (TimeoutException | RuntimeException e) {
+      throw lost("'" + topic + "'", e);
+    }
+  }
+
+  /** The ranks whose key under {@code prefix} is still absent after waiting up to {@code timeout}. */
+  private static List<Integer> missing(TCPStore store, String prefix, int worldSize, Duration timeout) {
+    List<String> keys = new ArrayList<>();
+    for (int r = 0; r < worldSize; r++) {
+      keys.add(KEY + prefix + r);
+    }
+    try {
+      store._wait(new StringVector(keys.toArray(String[]::new)), milliseconds(timeout));
+      return List.of();
+    } catch (RuntimeException timedOut) {
+      List<Integer> missing = new ArrayList<>();
+      for (int r = 0; r < worldSize; r++) {
+        if (!store.check(new StringVector(keys.get(r)))) {
+          missing.add(r);
+        }
+      }
+      return missing;
+    }
+  }
+
+  /** A failed collective, with the ranks whose heartbeats stopped named when there are any. */
+  private RankLostException lost(String during, Exception e) {
+    broken = true;
+    List<Integer> silent = heartbeats.silentRanks(store, rank);
+    if (!silent.isEmpty()) {
+      return new RankLostException(ranks(silent) + (silent.size() == 1 ? " is" : " are") + " gone (no heartbeat"
+          + (silent.contains(0) && rank != 0 ? ", and rank 0 holds the rendezvous store" : "") + ") during "
+          + during + "; rank " + rank + " stops too", e);
+    }
+    return new RankLostException(during + " failed on rank " + rank + " although every rank still beats: "
+        + reason(e) + " (a rank busier than --dist-timeout " + seconds(timeout) + " allows?)", e);
+  }
+
+  @Override
+  public void close() {
+    heartbeats.close();
+    if (broken) {
+      return;  // threads of a failed group may still wait on dead sockets: leave them to the exit
+    }
+    try {
+      // rank 0 serves the store, so it stays until every rank is done with it
+      BoundedCall.within(timeout, () -> {
+        store.add(KEY + "finished", 1);
+        while (rank == 0 && store.add(KEY + "finished", 0) < worldSize) {
+          LockSupport.parkNanos(Heartbeats.PERIOD.toNanos() / 10);
+        }
+        return null;
+      });
+    } catch (TimeoutException | RuntimeException e) {
+      return;  // a rank never finished, or the store is gone: the exit takes what is left
+    }
+    group.close();
+    groupStore.close();
+    heartbeatStore.close();
+    store.close();
+  }
+
+  /** The first line of a c10d error, without the C++ source location it starts with. */
+  static String reason(Exception e) {
+    if (e instanceof TimeoutException) {
+      return "the rendezvous store did not answer";
+    }
+    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+    return first.replaceFirst("^\\[[^\\]]*\\]\\s*", "");
+  }
+
+  static String ranks(List<Integer> ranks) {
+    return (ranks.size() == 1 ? "rank " : "ranks ") + ranks.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+
+  private static String seconds(Duration d) {
+    return d.toSeconds() + " s";
+  }
+
+  private static Milliseconds milliseconds(Duration d) {
+    return new Milliseconds(d.toMillis());
+  }
+}
