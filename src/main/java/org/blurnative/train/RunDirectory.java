@@ -45,11 +45,11 @@ public final class RunDirectory implements AutoCloseable {
   }
 
   /**
-   * Checks that {@code out} can take this run, creating nothing (for validation before work): a
-   * fresh run needs a new or empty directory; a resumed one a run.json, with or without
-   * checkpoints (a run killed before its first checkpoint restarts from step 0).
+   * Checks that {@code out} can take this run: a fresh run needs a new or empty directory; a
+   * resumed one a run.json, with or without checkpoints (a run killed before its first checkpoint
+   * restarts from step 0).
    */
-  public static void check(Path out, boolean resume) throws IOException {
+  private static void check(Path out, boolean resume) throws IOException {
     if (resume) {
       if (!Files.isRegularFile(out.resolve(RUN_INFO))) {
         throw new IllegalArgumentException("--resume: " + out + " has no " + RUN_INFO + ": not a run directory");
