@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.blurnative.dist.DistMode;
 import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.train.LearningRateSchedule;
@@ -88,6 +89,10 @@ final class TrainingOptions {
       description = "with more than one rank: how long a rank waits for the others (rendezvous, every collective) before it stops, naming the rank that is gone (default: ${DEFAULT-VALUE})")
   String distTimeout;
 
+  @Option(names = "--dist-mode", defaultValue = "replicated", paramLabel = "MODE",
+      description = "with more than one rank: replicated (every rank keeps all of θ's optimizer state; G_f, G_r all-reduced) or sharded (ZeRO-2-like: each rank keeps its shard's state, G_f, G_r reduce-scattered, θ all-gathered) (default: ${DEFAULT-VALUE})")
+  String distMode;
+
   private LaunchEnvironment launch;
 
   @Option(names = "--system-prompt", defaultValue = "", description = "system prompt for chat formats (llama3.1: empty means open-unlearning's \"You are a helpful assistant.\")")
@@ -128,6 +133,10 @@ final class TrainingOptions {
       launch = LaunchEnvironment.from(System.getenv());
     }
     return launch;
+  }
+
+  DistMode distMode() {
+    return DistMode.parse(distMode);
   }
 
   /** --dist-timeout, at least a second. */

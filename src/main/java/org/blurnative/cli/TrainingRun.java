@@ -90,6 +90,7 @@ final class TrainingRun {
     Trainer.checkWorldSize(o.settings(Math.max(1, o.maxSteps), MaxLength.orDefault(o.givenMaxLength), 0,
         ProbeLoss.COMBINED), o.nproc);
     Duration timeout = o.distTimeout();
+    o.distMode();
     List<String> args = new ArrayList<>(command.getParseResult().originalArgs());
     for (int i = 0; i < args.size(); i++) {
       if (args.get(i).equals("--nproc")) {
@@ -128,13 +129,14 @@ final class TrainingRun {
     info.put("threads", Map.of("openblas", openblas_full.openblas_get_num_threads(),
         "libtorch_intra_op", torch.get_num_threads(), "libblur", BlurNative.blur_get_num_threads()));
     info.put("world_size", launch.worldSize());
+    info.put("dist_mode", o.distMode().flag());
     info.put("micro_batches_by_rank", microBatchesByRank(settings, launch.worldSize()));
     info.put("effective_batch", settings.batchSize());
     info.put("versions", Map.of("blur-native", VersionProvider.version(),
         "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
     info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
 
-    try (Collective collective = Collective.connect(launch, o.distTimeout())) {
+    try (Collective collective = Collective.connect(launch, o.distTimeout(), o.distMode())) {
       requireSameConfiguration(collective, info, o.resume);
       if (collective.worldSize() > 1) {
         requireSameInitialTheta(collective, model);
@@ -186,7 +188,7 @@ final class TrainingRun {
 
   /** What of run.json the ranks must share: all of it but threads and versions, and --resume. */
   private static final List<String> AGREED =
-      List.of("task", "config", "inputs", "settings", "backend", "world_size", "resume");
+      List.of("task", "config", "inputs", "settings", "backend", "world_size", "dist_mode", "resume");
 
   /**
    * The ranks exchange a hash of their resolved configuration; when one differs from rank 0's,
@@ -223,7 +225,7 @@ final class TrainingRun {
     try {
       if (o.resume) {  // run.json is rewritten once the run has restarted from its checkpoint
         RunDirectory.Resumption resumption = run.resumption(info,
-            List.of("task", "config", "inputs", "settings", "trainable_parameters"));
+            List.of("task", "config", "inputs", "settings", "trainable_parameters", "world_size", "dist_mode"));
         return new Opened(run, from -> writeRunInfo(run, resumption.info(from)));
       }
       run.writeRunInfo(info);

@@ -23,9 +23,12 @@ public interface Collective extends AutoCloseable {
     return SingleProcess.INSTANCE;
   }
 
-  /** This process's part of the run {@code launch} describes: c10d over Gloo for more than one rank. */
-  static Collective connect(LaunchEnvironment launch, Duration timeout) {
-    return launch.distributed() ? GlooCollective.connect(launch, timeout) : single();
+  /**
+   * This process's part of the run {@code launch} describes: c10d over Gloo for more than one
+   * rank, splitting the buffers as {@code mode} says.
+   */
+  static Collective connect(LaunchEnvironment launch, Duration timeout, DistMode mode) {
+    return launch.distributed() ? GlooCollective.connect(launch, timeout, mode) : single();
   }
 
   int rank();
@@ -33,13 +36,33 @@ public interface Collective extends AutoCloseable {
   int worldSize();
 
   /**
-   * Step 4: G_f and G_r become their sums over the ranks, in place, identical on every rank
-   * (replicated mode: an all-reduce). The same buffer twice (a single objective) is summed once.
+   * Elements of a flat buffer over {@code n} parameters that this collective's calls take: n, or
+   * (sharded) n padded with zeros to whole shards, W·{@link Shard#stride}.
+   */
+  long paddedLength(long n);
+
+  /**
+   * Step 4: over {@link #owned} at least, G_f and G_r become their sums over the ranks, in place,
+   * the same bits on every rank that holds them (replicated: an all-reduce, so everywhere; sharded:
+   * a reduce-scatter, so each rank's own shard). Both are {@link #paddedLength} long. The same
+   * buffer twice (a single objective) is summed once.
    */
   void reduceGradients(Tensor gradForget, Tensor gradRetain);
 
   /** The part of a flat vector of {@code n} elements whose (d, F, R) this rank computes (step 5). */
   Shard shard(long n);
+
+  /**
+   * The part of θ (of {@code n} elements) that this rank updates and keeps the optimizer state of
+   * (step 7): all of it when replicated, its {@link #shard} when sharded.
+   */
+  Shard owned(long n);
+
+  /**
+   * The optimizer state's pieces as a checkpoint stores them, by the rank that saves each: one
+   * piece, rank 0's, when every rank keeps all of it; every rank's shard when sharded.
+   */
+  List<Shard> optimizerShards(long n);
 
   /** Step 5: every rank's sums over its {@link #shard}, added in rank order with GradientSums.plus. */
   GradientSums sumShards(GradientSums local);
@@ -47,7 +70,10 @@ public interface Collective extends AutoCloseable {
   /** Each value summed over the ranks in rank order (losses): the same bits on every rank. */
   double[] sumInRankOrder(double... local);
 
-  /** Step 8: θ whole on every rank again after each rank updated its part (replicated: nothing to do). */
+  /**
+   * Step 8: θ ({@link #paddedLength} long) whole on every rank again after each rank updated its
+   * {@link #owned} part (replicated: nothing to do; sharded: an all-gather).
+   */
   void gatherParameters(Tensor theta);
 
   /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.blurnative.kernel.GradientSums;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -32,13 +33,18 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * c10d on the CPU: a TCPStore rendezvous on MASTER_ADDR:MASTER_PORT, served by rank 0, and one
- * ProcessGroupGloo, in the replicated mode (DDP-like): every rank holds all of θ and the optimizer
- * state, G_f and G_r are all-reduced, and every rank applies the same fused step.
+ * ProcessGroupGloo, in either {@link DistMode}. Replicated (DDP-like): every rank holds all of θ
+ * and the optimizer state, G_f and G_r are all-reduced, and every rank applies the same fused step.
+ * Sharded (ZeRO-2-like): G_f and G_r are reduce-scattered, each rank applies the step to its own
+ * shard of θ with the optimizer state of that shard only, and θ is all-gathered.
  *
  * <p>Gloo's ring all-reduce computes each element's sum on one rank and copies it to the others,
  * so the summed gradients are the same bits everywhere; (d, F, R) and the losses are gathered as
  * per-rank values and added in rank order here. Each of G_f and G_r is one flat buffer, so it is
- * one all-reduce already (Gloo cuts it into chunks for the ring); there is nothing to bucket.
+ * one all-reduce (or reduce-scatter) already (Gloo cuts it into chunks for the ring); there is
+ * nothing to bucket. Bytes each rank sends per step, for n parameters of 4 bytes: replicated, two
+ * ring all-reduces, 2·2·(W−1)/W·4n; sharded, two reduce-scatters and one all-gather, 3·(W−1)/W·4n;
+ * plus 32·W bytes of (d, F, R, flag) and the losses.
  *
  * <p>Every wait is bounded by the run's timeout. The store has three clients in this process (the
  * calling thread's, the process group's, the heartbeat thread's): c10d aborts when two groups
@@ -55,10 +61,13 @@ final class GlooCollective implements Collective {
   private final TCPStore heartbeatStore;
   private final ProcessGroupGloo group;
   private final Heartbeats heartbeats;
+  private final DistMode mode;
+  private final ShardBuffers shardBuffers = new ShardBuffers();
   private boolean broken;
 
-  private GlooCollective(LaunchEnvironment launch, Duration timeout, TCPStore store, TCPStore groupStore,
-      TCPStore heartbeatStore, ProcessGroupGloo group) {
+  private GlooCollective(LaunchEnvironment launch, Duration timeout, DistMode mode, TCPStore store,
+      TCPStore groupStore, TCPStore heartbeatStore, ProcessGroupGloo group) {
+    this.mode = mode;
     this.rank = launch.rank();
     this.worldSize = launch.worldSize();
     this.timeout = timeout;
@@ -73,7 +82,7 @@ final class GlooCollective implements Collective {
    * Joins the run {@code launch} describes. A port in use, a store that cannot be reached, two
    * processes with one RANK or a rank that does not come are each one IllegalArgumentException.
    */
-  static GlooCollective connect(LaunchEnvironment launch, Duration timeout) {
+  static GlooCollective connect(LaunchEnvironment launch, Duration timeout, DistMode mode) {
     quietC10Logging();
     InetAddress master;
     try {
@@ -109,7 +118,7 @@ final class GlooCollective implements Collective {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot connect the ranks' process group: " + reason(e));
     }
-    return new GlooCollective(launch, timeout, store, groupStore, openStore(launch, timeout, false), group);
+    return new GlooCollective(launch, timeout, mode, store, groupStore, openStore(launch, timeout, false), group);
   }
 
   /**
@@ -170,7 +179,22 @@ final class GlooCollective implements Collective {
   }
 
   @Override
+  public long paddedLength(long n) {
+    return switch (mode) {
+      case REPLICATED -> n;
+      case SHARDED -> worldSize * Shard.stride(worldSize, n);
+    };
+  }
+
+  @Override
   public void reduceGradients(Tensor gradForget, Tensor gradRetain) {
+    switch (mode) {
+      case REPLICATED -> allReduce(gradForget, gradRetain);
+      case SHARDED -> reduceScatter(gradForget, gradRetain);
+    }
+  }
+
+  private void allReduce(Tensor gradForget, Tensor gradRetain) {
     try {
       Work forget = group.allreduce(new TensorVector(gradForget));
       Work retain = gradRetain == gradForget ? null : group.allreduce(new TensorVector(gradRetain));
@@ -183,9 +207,57 @@ final class GlooCollective implements Collective {
     }
   }
 
+  /**
+   * Each rank's stride-long piece of the padded buffers, summed over the ranks, lands in that
+   * rank's piece of its own buffers; the other pieces keep this rank's partial sums, which
+   * nothing reads. Gloo writes the sum into a buffer of its own (in-place is not promised), which
+   * is copied back: S elements, against the W·S the collective moves.
+   */
+  private void reduceScatter(Tensor gradForget, Tensor gradRetain) {
+    long stride = strideOf(gradForget);
+    try {
+      Tensor forgetSum = shardBuffers.get(0, gradForget, stride);
+      Tensor retainSum = gradRetain == gradForget ? null : shardBuffers.get(1, gradRetain, stride);
+      Work forget = group._reduce_scatter_base(forgetSum, gradForget);
+      Work retain = retainSum == null ? null : group._reduce_scatter_base(retainSum, gradRetain);
+      forget._wait(milliseconds(timeout));
+      gradForget.narrow(0, rank * stride, stride).copy_(forgetSum);
+      if (retain != null) {
+        retain._wait(milliseconds(timeout));
+        gradRetain.narrow(0, rank * stride, stride).copy_(retainSum);
+      }
+    } catch (RuntimeException e) {
+      throw lost("the reduce-scatter of the gradients", e);
+    }
+  }
+
+  /** S of a buffer padded to whole shards (a buffer of any other length is a caller's bug). */
+  private long strideOf(Tensor padded) {
+    if (padded.numel() % worldSize != 0) {
+      throw new IllegalStateException("a buffer of " + padded.numel() + " elements is not padded to " + worldSize + " shards");
+    }
+    return padded.numel() / worldSize;
+  }
+
   @Override
   public Shard shard(long n) {
     return Shard.of(rank, worldSize, n);
+  }
+
+  @Override
+  public Shard owned(long n) {
+    return switch (mode) {
+      case REPLICATED -> new Shard(0, n);
+      case SHARDED -> shard(n);
+    };
+  }
+
+  @Override
+  public List<Shard> optimizerShards(long n) {
+    return switch (mode) {
+      case REPLICATED -> List.of(new Shard(0, n));
+      case SHARDED -> IntStream.range(0, worldSize).mapToObj(r -> Shard.of(r, worldSize, n)).toList();
+    };
   }
 
   @Override
@@ -232,7 +304,18 @@ final class GlooCollective implements Collective {
 
   @Override
   public void gatherParameters(Tensor theta) {
-    // replicated: every rank applied the same step to all of θ
+    if (mode == DistMode.REPLICATED) {
+      return;  // every rank applied the same step to all of θ
+    }
+    // the piece is copied out first: Gloo does not promise that its input may alias its output
+    long stride = strideOf(theta);
+    Tensor mine = shardBuffers.get(2, theta, stride);
+    mine.copy_(theta.narrow(0, rank * stride, stride));
+    try {
+      group._allgather_base(theta, mine)._wait(milliseconds(timeout));
+    } catch (RuntimeException e) {
+      throw lost("the all-gather of the parameters", e);
+    }
   }
 
   @Override
@@ -300,6 +383,7 @@ final class GlooCollective implements Collective {
   @Override
   public void close() {
     heartbeats.close();
+    shardBuffers.close();
     if (broken) {
       return;  // threads of a failed group may still wait on dead sockets: leave them to the exit
     }

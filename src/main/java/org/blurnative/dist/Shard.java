@@ -22,10 +22,29 @@ public record Shard(long offset, long length) {
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException("rank " + rank + " is not one of " + worldSize);
     }
-    long perRank = (n + worldSize - 1) / worldSize;
-    long size = (perRank + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+    long size = stride(worldSize, n);
     long from = Math.min(rank * size, n);
     return new Shard(from, Math.min(from + size, n) - from);
+  }
+
+  /**
+   * S, the elements between one shard's start and the next's: ceil(n/W) rounded up to {@link
+   * #ALIGNMENT}. A buffer that collectives cut into equal pieces (reduce-scatter, all-gather) is
+   * padded to W·S elements.
+   */
+  public static long stride(int worldSize, long n) {
+    long perRank = (n + worldSize - 1) / worldSize;
+    return (perRank + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+  }
+
+  /** Whether this shard and {@code other} share elements. */
+  public boolean overlaps(Shard other) {
+    return offset < other.end() && other.offset < end();
+  }
+
+  /** One past the last element. */
+  public long end() {
+    return offset + length;
   }
 
   /** The shard's elements of {@code flat}, as a view. */

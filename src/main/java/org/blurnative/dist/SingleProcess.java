@@ -21,11 +21,26 @@ final class SingleProcess implements Collective {
   }
 
   @Override
+  public long paddedLength(long n) {
+    return n;
+  }
+
+  @Override
   public void reduceGradients(Tensor gradForget, Tensor gradRetain) {}
 
   @Override
   public Shard shard(long n) {
     return new Shard(0, n);
+  }
+
+  @Override
+  public Shard owned(long n) {
+    return new Shard(0, n);
+  }
+
+  @Override
+  public List<Shard> optimizerShards(long n) {
+    return List.of(new Shard(0, n));
   }
 
   @Override

@@ -22,6 +22,14 @@ public interface FlatOptimizer extends AutoCloseable {
   /** Restores what {@link #save} wrote, for a model of the same size. */
   void load(Path file);
 
+  /**
+   * Takes {@code length} elements of every state tensor of {@code source}, from its element
+   * {@code from}, into this optimizer's state at element {@code to}, and its step count: how a
+   * checkpoint saved by one world size's shards becomes the state of another's (DESIGN.md §8).
+   * {@code source} must come from the same kernel and settings; θ is the caller's.
+   */
+  void copyStateFrom(FlatOptimizer source, long from, long to, long length);
+
   /** Releases the optimizer's state; θ stays the caller's. */
   @Override
   void close();

@@ -144,6 +144,14 @@ final class TorchKernel implements UpdateKernel {
       }
     }
 
+    /** LibTorch's optimizer keeps its state per parameter, in its own archive: nothing to slice. */
+    @Override
+    public void copyStateFrom(FlatOptimizer source, long from, long to, long length) {
+      throw new IllegalArgumentException("--backend torch keeps LibTorch's own optimizer state, which cannot be"
+          + " resharded: resume with the world size and --dist-mode the checkpoint was saved with, or train with"
+          + " --backend cpu");
+    }
+
     @Override
     public void close() {
       optimizer.close();

@@ -32,6 +32,14 @@ public final class FlatGradients {
     return layout.allocate(layout.dtype());
   }
 
+  /**
+   * A zeroed buffer of {@code capacity} elements, padded past the parameters' for collectives that
+   * cut it into equal shards; {@link #pointAt} takes its first {@code layout().numel()}.
+   */
+  public Tensor allocate(long capacity) {
+    return layout.allocate(layout.dtype(), capacity);
+  }
+
   /** Makes every parameter's .grad the view of its slice of {@code flat}; backward adds there. */
   public void pointAt(Tensor flat) {
     layout.requireFlat("the gradient buffer", flat, layout.dtype());

@@ -17,14 +17,16 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class FlatParameters {
   private final ParameterLayout layout;
-  private final Tensor theta;        // (n) float32
+  private final Tensor padded;       // (capacity) float32: θ and the zeros past it
+  private final Tensor theta;        // (n) float32, the start of padded
   private final Tensor modelFlat;    // (n) in the model dtype: the parameters' storage
   private final boolean aliased;
 
-  private FlatParameters(ParameterLayout layout) {
+  private FlatParameters(ParameterLayout layout, long capacity) {
     this.layout = layout;
     this.aliased = layout.dtype() == Dtype.FLOAT32;
-    this.theta = layout.allocate(Dtype.FLOAT32);
+    this.padded = layout.allocate(Dtype.FLOAT32, capacity);
+    this.theta = Lifetime.keep(padded.narrow(0, 0, layout.numel()));
     this.modelFlat = aliased ? theta : layout.allocate(layout.dtype());
     try (NoGradGuard guard = new NoGradGuard()) {
       for (ParameterLayout.Slice s : layout.slices()) {
@@ -41,11 +43,20 @@ public final class FlatParameters {
 
   /** Moves the model's trainable parameters into one flat buffer (see the class comment). */
   public static FlatParameters adopt(LlamaModel model) {
-    return new FlatParameters(ParameterLayout.trainable(model));
+    ParameterLayout layout = ParameterLayout.trainable(model);
+    return new FlatParameters(layout, layout.numel());
+  }
+
+  /**
+   * As {@link #adopt(LlamaModel)}, with θ the start of a zero-padded buffer of {@code capacity}
+   * elements that collectives cutting it into equal shards take ({@link #padded}).
+   */
+  public static FlatParameters adopt(LlamaModel model, long capacity) {
+    return new FlatParameters(ParameterLayout.trainable(model), capacity);
   }
 
   public static FlatParameters adopt(ParameterLayout layout) {
-    return new FlatParameters(layout);
+    return new FlatParameters(layout, layout.numel());
   }
 
   public ParameterLayout layout() {
@@ -55,6 +66,11 @@ public final class FlatParameters {
   /** θ (n) float32: the vector the optimizer updates. */
   public Tensor theta() {
     return theta;
+  }
+
+  /** θ and the zeros past it ({@link #adopt(LlamaModel, long)}'s capacity): what an all-gather fills. */
+  public Tensor padded() {
+    return padded;
   }
 
   /** True when the parameters are views of θ itself (float32 models). */

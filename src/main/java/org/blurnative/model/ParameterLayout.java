@@ -102,7 +102,19 @@ public final class ParameterLayout {
 
   /** A zeroed flat vector of {@code type} on the parameters' device, alive beyond any scope. */
   public Tensor allocate(Dtype type) {
-    return Lifetime.keep(zeros(new long[] {numel},
+    return allocate(type, numel);
+  }
+
+  /**
+   * As {@link #allocate(Dtype)}, {@code capacity} elements long: the layout's {@link #numel} and,
+   * past them, zeros that collectives cutting the buffer into equal shards need.
+   */
+  public Tensor allocate(Dtype type, long capacity) {
+    if (capacity < numel) {
+      throw new IllegalArgumentException("a flat buffer of " + numel + " parameters needs " + numel
+          + " elements or more, got " + capacity);
+    }
+    return Lifetime.keep(zeros(new long[] {capacity},
         new TensorOptions(type.scalarType()).device(new DeviceOptional(device))));
   }
 

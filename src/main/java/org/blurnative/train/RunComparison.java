@@ -26,6 +26,7 @@ public final class RunComparison {
       "settings\\.clipNorm", "settings\\.maxSkips",                               // --clip, --max-skips
       "settings\\.checkpointEvery", "settings\\.checkpointSeconds", "settings\\.keep",
       "config\\.config_file", "config\\.(model|forget|retain|data)",               // paths, not contents
+      "world_size", "dist_mode",                          // the global batch is the same whatever the world
       "inputs\\.[^.]+\\[\\d+\\]\\.file"));
 
   /** One leaf that differs. */

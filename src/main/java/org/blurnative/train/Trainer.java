@@ -128,26 +128,32 @@ public final class Trainer {
     if (writesRunDirectory) {
       Files.createDirectories(runDir);
     }
-    FlatParameters parameters = FlatParameters.adopt(model);
+    // the collective may cut θ and the gradients into equal shards: they are padded to its length
+    long n = FlatGradients.of(model).layout().numel();
+    long padded = collective.paddedLength(n);
+    FlatParameters parameters = FlatParameters.adopt(model, padded);
     Tensor theta = parameters.theta();
-    Shard shard = collective.shard(theta.numel());
+    Shard shard = collective.shard(n);
+    Shard owned = collective.owned(n);
     FlatGradients grads = FlatGradients.of(model);
-    Tensor gradForget = grads.allocate();
-    Tensor gradRetain = retain == null ? gradForget : grads.allocate();
-    Checkpoints checkpoints = Checkpoints.open(runDir.resolve("checkpoints"), settings.keep(), writesRunDirectory);
+    Tensor paddedForget = grads.allocate(padded);
+    Tensor paddedRetain = retain == null ? paddedForget : grads.allocate(padded);
+    Tensor gradForget = paddedForget.narrow(0, 0, n);
+    Tensor gradRetain = paddedRetain.narrow(0, 0, n);
+    Checkpoints checkpoints = Checkpoints.open(runDir.resolve("checkpoints"), settings.keep(), collective);
     StepSizeProbe probe = new StepSizeProbe(evaluator, parameters, settings.microBatches(),
         settings.adaptiveLrLoss(), collective);
     boolean adaptive = settings.adaptiveLrEvery() > 0;
     List<StepMetrics> ran = new ArrayList<>();
 
-    try (FlatOptimizer optimizer = kernel.optimizer(theta, settings.optimizer())) {
+    try (FlatOptimizer optimizer = kernel.optimizer(owned.of(theta), settings.optimizer())) {
       TrainerState state = new TrainerState(0,
           DataOrder.shuffled(forget.examples().size(), settings.seed()).state(),
           retain == null ? null : DataOrder.shuffled(retain.examples().size(), settings.seed() + 1).state(),
           0, 1.0);
       Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
       if (latest.isPresent()) {
-        state = checkpoints.load(latest.get(), theta, optimizer);
+        state = checkpoints.load(latest.get(), theta, optimizer, t -> kernel.optimizer(t, settings.optimizer()));
         parameters.publish();
       }
       requireSameStart(state.step());
@@ -174,18 +180,21 @@ public final class Trainer {
             StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, forgetBatch);
             StepSizeProbe.Side retainSide = retain == null ? null
                 : new StepSizeProbe.Side(retain, batch(retain, retainOrder.nextFull(forgetBatch.rows())));
-            double forgetLocal = gradient(evaluator, forgetSide, grads, gradForget);
-            double retainLocal = retain == null ? 0 : gradient(evaluator, retainSide, grads, gradRetain);
-            collective.reduceGradients(gradForget, gradRetain);
+            double forgetLocal = gradient(evaluator, forgetSide, grads, paddedForget);
+            double retainLocal = retain == null ? 0 : gradient(evaluator, retainSide, grads, paddedRetain);
+            collective.reduceGradients(paddedForget, paddedRetain);
             GradientSums sums = collective.sumShards(kernel.reduce(shard.of(gradForget), shard.of(gradRetain)));
-            double[] losses = collective.sumInRankOrder(forgetLocal, retainLocal);
-            double forgetLoss = losses[0];
-            Double retainLoss = retain == null ? null : losses[1];
+            // the losses travel with whether a rank's clock made a checkpoint due, so that every
+            // rank decides alike (sharded ranks write one together)
+            double[] exchanged = collective.sumInRankOrder(forgetLocal, retainLocal, checkpointDue ? 1 : 0);
+            double forgetLoss = exchanged[0];
+            Double retainLoss = retain == null ? null : exchanged[1];
+            checkpointDue = exchanged[2] > 0;
             step++;
             // an overflowing loss can leave finite (even zero) gradients: skip that step too
             boolean finite = !sums.nonFinite() && Double.isFinite(forgetLoss)
                 && (retainLoss == null || Double.isFinite(retainLoss));
-            if (checkpointDue && finite && writesRunDirectory) {
+            if (checkpointDue && finite) {
               // θ is checkpointed once a step at it came out finite, so a diverging run never
               // replaces its good checkpoints with states that cannot continue
               save(checkpoints, atStart, theta, optimizer);
@@ -207,8 +216,8 @@ public final class Trainer {
               Coefficients c = combination.coefficients();
               boolean probing = adaptive && step % settings.adaptiveLrEvery() == 0 && lr > 0;
               Tensor before = probing ? theta.clone() : null;
-              optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
-              collective.gatherParameters(theta);
+              optimizer.step(owned.of(gradForget), owned.of(gradRetain), c.cf(), c.cr(), lr);
+              collective.gatherParameters(parameters.padded());
               parameters.publish();
               StepSizeProbe.Result measured = probing
                   ? probe.probe(before, lrScale, c, forgetSide, retainSide) : null;
@@ -227,16 +236,14 @@ public final class Trainer {
               throw new TrainingAbortedException("step " + step + ", the last, had non-finite gradients or"
                   + " losses, so the run's end is not checkpointed; " + resumeAdvice(checkpoints));
             }
-            if (writesRunDirectory) {
-              save(checkpoints, state(step, forgetOrder, retainOrder, skips, lrScale), theta, optimizer);
-            }
+            save(checkpoints, state(step, forgetOrder, retainOrder, skips, lrScale), theta, optimizer);
           }
         }
       }
     } finally {
-      gradForget.close();
-      if (gradRetain != gradForget) {
-        gradRetain.close();
+      paddedForget.close();
+      if (paddedRetain != paddedForget) {
+        paddedRetain.close();
       }
     }
     return ran;
@@ -289,11 +296,11 @@ public final class Trainer {
     return collator.collate(examples);
   }
 
-  /** Zeroes {@code into}, points the grads at it, and accumulates the side's batch. */
+  /** Zeroes {@code into} (padding and all), points the grads at its start, and accumulates the side's batch. */
   private double gradient(LossEvaluator evaluator, StepSizeProbe.Side side, FlatGradients grads,
       Tensor into) {
     into.zero_();
-    grads.pointAt(into);
+    grads.pointAt(into.narrow(0, 0, grads.layout().numel()));
     return evaluator.accumulate(side.objective().loss(), side.batch(), settings.microBatches());
   }
 

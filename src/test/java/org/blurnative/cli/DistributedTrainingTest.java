@@ -1,5 +1,6 @@
 package org.blurnative.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +13,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.blurnative.io.Directories;
 import org.blurnative.model.HostArrays;
 import org.blurnative.model.SafeTensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -62,50 +66,145 @@ class DistributedTrainingTest {
   }
 
   /**
-   * θ after W ranks equals θ after one process to 1e-6 relative (measured: about 1e-8); it is not
-   * the same bits because the gradient is summed in another order: one process accumulates the
-   * micro-batches 0+1+…+5 into one buffer, rank k accumulates its own, and Gloo's ring adds the
-   * ranks' buffers in an order of its own; (d, F, R) are then reduced over the ranks' shards and
-   * added in rank order, another association again. What must be the same bits is every rank's θ
-   * and every step's losses and (d, F, R): all ranks add the same gathered values in rank order,
-   * and Gloo's ring gives every rank the sum that one rank computed. Each rank prints digests of
-   * both, which the ranks compare themselves (a difference fails the run) and this test compares.
+   * θ after W ranks equals θ after one process to 1e-6 relative (measured: about 1e-8), in both
+   * modes; it is not the same bits because the gradient is summed in another order: one process
+   * accumulates the micro-batches 0+1+…+5 into one buffer, rank k accumulates its own, and Gloo
+   * adds the ranks' buffers in an order of its own; (d, F, R) are then reduced over the ranks'
+   * shards and added in rank order, another association again. What must be the same bits is
+   * every rank's θ and every step's losses and (d, F, R): all ranks add the same gathered values
+   * in rank order, and Gloo gives every rank the sum that one rank computed. Each rank prints
+   * digests of both, which the ranks compare themselves (a difference fails the run) and this
+   * test compares. Two ranks end on the same bits in both modes: each element's sum over the
+   * ranks is one addition of two numbers, whichever collective does it, and the fused AdamW on a
+   * shard computes each element as it does on all of θ.
    */
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void replicatedRanksEndOnTheOneProcessThetaWithIdenticalSums() throws Exception {
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void ranksEndOnTheOneProcessThetaWithIdenticalSumsInBothModes() throws Exception {
     Path one = dir.resolve("one");
     CommandRunner.Result single = CommandRunner.run(trainArgs(one).toArray(String[]::new));
     assertEquals(0, single.exit(), single.err());
     for (int world : new int[] {2, 3}) {
-      Path out = dir.resolve("world-" + world);
-      List<String> args = trainArgs(out, "--nproc", String.valueOf(world));
-      CommandRunner.Result r = CommandRunner.run(args.toArray(String[]::new));
-      assertEquals(0, r.exit(), r.out() + r.err());
+      for (String mode : List.of("replicated", "sharded")) {
+        Path out = dir.resolve(mode + "-" + world);
+        List<String> args = trainArgs(out, "--nproc", String.valueOf(world), "--dist-mode", mode);
+        CommandRunner.Result r = CommandRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.out() + r.err());
 
-      Map<Integer, String> digests = replicaDigests(r.out());
-      System.out.println("world size " + world + ": " + digests);
-      assertEquals(world, digests.size(), r.out());
-      assertEquals(1, digests.values().stream().distinct().count(), "every rank holds the same bits: " + digests);
+        Map<Integer, String> digests = replicaDigests(r.out());
+        System.out.println(mode + ", world size " + world + ": " + digests);
+        assertEquals(world, digests.size(), r.out());
+        assertEquals(1, digests.values().stream().distinct().count(), "every rank holds the same bits: " + digests);
 
-      JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
-      assertEquals(world, run.path("world_size").asInt());
-      assertEquals(6, run.path("effective_batch").asInt());
-      assertEquals(world == 2 ? "[[0,2,4],[1,3,5]]" : "[[0,3],[1,4],[2,5]]", run.path("micro_batches_by_rank").toString());
-      assertTrue(r.err().contains("[rank 0] train blur-npo"), "rank 0 shows the progress bar");
-      assertTrue(!r.err().contains("[rank 1] train blur-npo"), "only rank 0 shows the progress bar");
+        JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+        assertEquals(world, run.path("world_size").asInt());
+        assertEquals(mode, run.path("dist_mode").asText());
+        assertEquals(6, run.path("effective_batch").asInt());
+        assertEquals(world == 2 ? "[[0,2,4],[1,3,5]]" : "[[0,3],[1,4],[2,5]]", run.path("micro_batches_by_rank").toString());
+        assertTrue(r.err().contains("[rank 0] train blur-npo"), "rank 0 shows the progress bar");
+        assertTrue(!r.err().contains("[rank 1] train blur-npo"), "only rank 0 shows the progress bar");
+        JsonNode manifest = JSON.readTree(out.resolve("checkpoints/step-00000004/manifest.json").toFile());
+        assertEquals(mode.equals("sharded") ? world : 1, manifest.path("optimizer").size(), manifest.toString());
 
-      double relative = relativeDifference(one.resolve("model/model.safetensors"), out.resolve("model/model.safetensors"));
-      System.out.println("world size " + world + ": ‖θ_W − θ_1‖ / ‖θ_1‖ = " + relative);
-      assertTrue(relative < 1e-6, "θ of " + world + " ranks against one process: " + relative);
-      List<String> oneRows = Files.readAllLines(one.resolve("metrics.jsonl"));
-      List<String> rows = Files.readAllLines(out.resolve("metrics.jsonl"));
-      assertEquals(oneRows.size(), rows.size());
-      for (int i = 0; i < rows.size(); i++) {
-        JsonNode a = JSON.readTree(oneRows.get(i)), b = JSON.readTree(rows.get(i));
-        for (String key : List.of("forget_loss", "retain_loss", "d", "F", "R")) {
-          double x = a.path(key).asDouble(), y = b.path(key).asDouble();
-          assertEquals(x, y, 1e-6 * Math.abs(x), key + " at step " + (i + 1));
+        double relative = relativeDifference(one.resolve("model/model.safetensors"), out.resolve("model/model.safetensors"));
+        System.out.println(mode + ", world size " + world + ": ‖θ_W − θ_1‖ / ‖θ_1‖ = " + relative);
+        assertTrue(relative < 1e-6, "θ of " + world + " ranks against one process: " + relative);
+        assertMetricsClose(one, out, 1e-6);
+      }
+      byte[] replicated = Files.readAllBytes(dir.resolve("replicated-" + world + "/model/model.safetensors"));
+      byte[] sharded = Files.readAllBytes(dir.resolve("sharded-" + world + "/model/model.safetensors"));
+      System.out.println("world size " + world + ": sharded θ " + (Arrays.equals(replicated, sharded) ? "is" : "is not")
+          + " the replicated θ bit for bit; relative difference " + relativeDifference(
+              dir.resolve("replicated-" + world + "/model/model.safetensors"),
+              dir.resolve("sharded-" + world + "/model/model.safetensors")));
+      if (world == 2) {
+        assertArrayEquals(replicated, sharded, "two ranks: one addition per element in either mode");
+      }
+    }
+  }
+
+  /** Every row's losses and (d, F, R) of {@code b}'s metrics within {@code relative} of {@code a}'s. */
+  static void assertMetricsClose(Path a, Path b, double relative) throws IOException {
+    List<String> aRows = Files.readAllLines(a.resolve("metrics.jsonl"));
+    List<String> bRows = Files.readAllLines(b.resolve("metrics.jsonl"));
+    assertEquals(aRows.size(), bRows.size());
+    for (int i = 0; i < bRows.size(); i++) {
+      JsonNode x = JSON.readTree(aRows.get(i)), y = JSON.readTree(bRows.get(i));
+      for (String key : List.of("forget_loss", "retain_loss", "d", "F", "R")) {
+        double p = x.path(key).asDouble(), q = y.path(key).asDouble();
+        assertEquals(p, q, relative * Math.abs(p), key + " at step " + (i + 1));
+      }
+    }
+  }
+
+  /**
+   * A sharded run stopped after 2 of 4 steps and resumed with the same world size ends on the
+   * uninterrupted run's bits; resumed with 3 ranks or one process instead, the optimizer shards
+   * are resharded and it ends within rounding of it (the global batch does not depend on the
+   * world size), each change recorded in run.json; a finished sharded run resumed by one process
+   * exports the same Hugging Face model.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aShardedCheckpointResumesBitIdenticallyOrReshardedForAnotherWorld() throws Exception {
+    Path whole = dir.resolve("sharded-whole");
+    assertEquals(0, run(trainArgs(whole, "--nproc", "2", "--dist-mode", "sharded")).exit());
+    Path half = dir.resolve("sharded-half");
+    CommandRunner.Result first = run(trainArgs(half, "--nproc", "2", "--dist-mode", "sharded", "--max-steps", "2"));
+    assertEquals(0, first.exit(), first.out() + first.err());
+    for (String copy : List.of("again-2", "as-3", "as-1")) {
+      copyTree(half, dir.resolve("sharded-" + copy));
+    }
+
+    Path again = dir.resolve("sharded-again-2");
+    CommandRunner.Result resumed = run(trainArgs(again, "--nproc", "2", "--dist-mode", "sharded", "--resume"));
+    assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
+    assertArrayEquals(Files.readAllBytes(whole.resolve("model/model.safetensors")),
+        Files.readAllBytes(again.resolve("model/model.safetensors")), "same world size: θ bit for bit");
+    for (String file : List.of("optimizer-00000-of-00002.pt", "optimizer-00001-of-00002.pt", "theta.safetensors")) {
+      Path last = Path.of("checkpoints/step-00000004", file);
+      assertArrayEquals(Files.readAllBytes(whole.resolve(last)), Files.readAllBytes(again.resolve(last)), last.toString());
+    }
+
+    Path three = dir.resolve("sharded-as-3");
+    CommandRunner.Result asThree = run(trainArgs(three, "--nproc", "3", "--dist-mode", "sharded", "--resume"));
+    assertEquals(0, asThree.exit(), asThree.out() + asThree.err());
+    Path one = dir.resolve("sharded-as-1");
+    CommandRunner.Result asOne = run(trainArgs(one, "--resume"));
+    assertEquals(0, asOne.exit(), asOne.out() + asOne.err());
+    for (Path resharded : List.of(three, one)) {
+      double relative = relativeDifference(whole.resolve("model/model.safetensors"), resharded.resolve("model/model.safetensors"));
+      System.out.println(resharded.getFileName() + ": ‖θ − θ_uninterrupted‖ / ‖θ_uninterrupted‖ = " + relative);
+      assertTrue(relative < 1e-6, resharded + ": " + relative);
+      assertMetricsClose(whole, resharded, 1e-6);
+    }
+    JsonNode resumes = JSON.readTree(three.resolve("run.json").toFile()).path("resumes");
+    assertEquals(2, resumes.get(0).path("from_step").asInt(), resumes.toString());
+    assertTrue(resumes.toString().contains("world_size"), resumes.toString());
+    JsonNode manifest = JSON.readTree(three.resolve("checkpoints/step-00000004/manifest.json").toFile());
+    assertEquals(3, manifest.path("optimizer").size(), manifest.toString());
+
+    Path exported = dir.resolve("sharded-exported");
+    copyTree(whole, exported);
+    Directories.deleteTree(exported.resolve("model"));
+    CommandRunner.Result export = run(trainArgs(exported, "--resume"));
+    assertEquals(0, export.exit(), export.out() + export.err());
+    assertArrayEquals(Files.readAllBytes(whole.resolve("model/model.safetensors")),
+        Files.readAllBytes(exported.resolve("model/model.safetensors")), "one process exports the sharded θ");
+  }
+
+  private static CommandRunner.Result run(List<String> args) {
+    return CommandRunner.run(args.toArray(String[]::new));
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
         }
       }
     }

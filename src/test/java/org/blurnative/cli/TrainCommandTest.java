@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -274,12 +275,19 @@ class TrainCommandTest {
     assertEquals(2, finetune.exit(), finetune.err());
     assertEquals(1, finetune.err().strip().lines().count(), finetune.err());
 
-    Path optimizer = out.resolve("checkpoints/step-00000003/optimizer.pt");
-    Files.write(optimizer, new byte[] {1, 2, 3});
+    Path optimizer = out.resolve("checkpoints/step-00000003/optimizer-00000-of-00001.pt");
+    byte[] stored = Files.readAllBytes(optimizer);
+    Files.write(optimizer, new byte[stored.length]);  // as long as the manifest says, but zeros
     CommandRunner.Result damaged = train(out, "--resume", "--max-steps", "4");
     assertEquals(2, damaged.exit(), damaged.err());
     assertEquals(1, damaged.err().strip().lines().count(), damaged.err());
     assertTrue(damaged.err().contains("cannot read " + optimizer), damaged.err());
+
+    Files.write(optimizer, Arrays.copyOf(stored, stored.length / 2));
+    CommandRunner.Result cut = train(out, "--resume", "--max-steps", "4");
+    assertEquals(2, cut.exit(), cut.err());
+    assertEquals("blur-native train: --resume: checkpoint " + optimizer.getParent() + " is incomplete: "
+        + optimizer.getFileName() + " is missing or cut short", cut.err().strip(), cut.err());
     assertArrayEquals(runJson, Files.readAllBytes(out.resolve("run.json")), "run.json kept");
   }
 
