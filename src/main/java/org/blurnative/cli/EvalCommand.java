@@ -33,6 +33,7 @@ import org.blurnative.eval.tofu.TofuSample;
 import org.blurnative.eval.tofu.TofuSplit;
 import org.blurnative.kernel.ComputeThreads;
 import org.blurnative.model.LlamaModel;
+import org.bytedeco.pytorch.Device;
 import org.blurnative.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,6 +92,14 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--threads", defaultValue = "0", description = "CPU threads, 0 for all cores (default: ${DEFAULT-VALUE})")
   int threads;
+
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+      description = "cpu, cuda or cuda:N: where the models evaluate; cuda needs the GPU build (scripts/build-gpu-jar.sh) (default: ${DEFAULT-VALUE})")
+  String deviceName;
+
+  private Device device() {
+    return DeviceOption.parse(deviceName, 0);
+  }
 
   @Spec
   CommandSpec spec;
@@ -164,7 +173,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   private Map<TofuSplit, List<Scored>> evaluate(Path dir, String flag, Map<TofuSplit, List<QaRecord>> splits)
       throws Exception {
-    try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
+    try (LlamaModel llm = ModelInputs.loadModel(flag, dir, device()); Tokenizer tokenizer = Tokenizer.load(dir)) {
       int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), flag + " " + dir);
       PromptFormat format = PromptFormat.resolve(promptFormat, tokenizer.config());
       // TOFU and open-unlearning label EOS after every answer, so it counts in each mean NLL
@@ -188,7 +197,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   /** MUSE's Min-K% AUC between forget and holdout texts under one model. */
   private double privacyAuc(Path dir, String flag, List<QaRecord> forget, List<QaRecord> holdout) throws Exception {
-    try (LlamaModel llm = ModelInputs.loadModel(flag, dir); Tokenizer tokenizer = Tokenizer.load(dir)) {
+    try (LlamaModel llm = ModelInputs.loadModel(flag, dir, device()); Tokenizer tokenizer = Tokenizer.load(dir)) {
       int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), flag + " " + dir);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false);
       AnswerLikelihood likelihood = new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch);
@@ -224,7 +233,7 @@ public final class EvalCommand implements Callable<Integer> {
     ComputeThreads.configure(threads);
     Map<String, Object> accuracy = new LinkedHashMap<>();
     StringBuilder table = new StringBuilder("| set | accuracy | correct / total |\n|---|---|---|\n");
-    try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+    try (LlamaModel llm = ModelInputs.loadModel("--model", model, device()); Tokenizer tokenizer = Tokenizer.load(model)) {
       int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), "--model " + model);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.PLAIN, false).withoutBos();
       AnswerLikelihood likelihood = new AnswerLikelihood(llm, encoder, tokenizer.padId(), maxLength, batch);
@@ -286,7 +295,7 @@ public final class EvalCommand implements Callable<Integer> {
     OptionalDouble reference = retrainAuc == null ? OptionalDouble.empty() : OptionalDouble.of(publishedAuc(retrainAuc));
     ComputeThreads.configure(threads);
     if (retainModel != null) {
-      try (LlamaModel llm = ModelInputs.loadModel("--retain-model", retainModel);
+      try (LlamaModel llm = ModelInputs.loadModel("--retain-model", retainModel, device());
           Tokenizer tokenizer = Tokenizer.load(retainModel)) {
         MuseEvaluator retain = new MuseEvaluator(llm, tokenizer, batch);
         reference = OptionalDouble.of(PrivLeak.auc(retain.minKScores(files.privLeakForget()),
@@ -294,7 +303,7 @@ public final class EvalCommand implements Callable<Integer> {
       }
     }
     MuseReport report;
-    try (LlamaModel llm = ModelInputs.loadModel("--model", model); Tokenizer tokenizer = Tokenizer.load(model)) {
+    try (LlamaModel llm = ModelInputs.loadModel("--model", model, device()); Tokenizer tokenizer = Tokenizer.load(model)) {
       MuseEvaluator muse = new MuseEvaluator(llm, tokenizer, batch);
       report = new MuseReport(model.toString(), muse.verbMem(files.verbMemForget()),
           muse.knowMem(files.knowMemForget(), files.knowMemForgetShots()),

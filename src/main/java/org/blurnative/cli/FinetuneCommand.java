@@ -140,10 +140,10 @@ public final class FinetuneCommand implements Callable<Integer> {
         new ByteTokenizer().save(tokenizerDir);
       }
       tokenizer = Tokenizer.load(tokenizerDir);
-      model = LlamaModel.random(config, options.seed);
+      model = LlamaModel.random(config, options.seed, options.device());
       model.useTokenizerFrom(tokenizerDir);
     } else {
-      model = ModelInputs.loadModel("--model", start.model);
+      model = ModelInputs.loadModel("--model", start.model, options.device());
       tokenizer = Tokenizer.load(start.model);
     }
     try (model; tokenizer) {

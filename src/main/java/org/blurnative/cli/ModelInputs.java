@@ -21,6 +21,7 @@ import org.blurnative.io.InputFiles;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.model.SafeTensors;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
 /** Loading what a command trains on, with one-sentence errors that name the flag. */
@@ -28,11 +29,11 @@ final class ModelInputs {
   private ModelInputs() {}
 
   /**
-   * A Hugging Face model directory, checked before anything heavy is read, and its weights checked
-   * after: a model with NaN or infinite weights (a diverged run's) would skip every training step
+   * A Hugging Face model directory, loaded onto {@code device}, checked before anything heavy is
+   * read, and its weights checked after: a model with NaN or infinite weights (a diverged run's) would skip every training step
    * and be written out as it came.
    */
-  static LlamaModel loadModel(String flag, Path dir) throws IOException {
+  static LlamaModel loadModel(String flag, Path dir, Device device) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(flag + " " + dir + ": no such directory");
     }
@@ -44,7 +45,7 @@ final class ModelInputs {
       throw new IllegalArgumentException(flag + " " + dir + " has no weights ("
           + SafeTensors.SINGLE_FILE + " or " + SafeTensors.INDEX_FILE + ")");
     }
-    LlamaModel model = LlamaModel.load(dir);
+    LlamaModel model = LlamaModel.load(dir, null, device);
     try {
       requireFiniteWeights(flag, dir, model);
     } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.blurnative.dist.DistMode;
+import org.bytedeco.pytorch.Device;
 import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.train.LearningRateSchedule;
@@ -72,8 +73,14 @@ final class TrainingOptions {
   @Option(names = "--seed", defaultValue = "42", description = "seeds the data order and random initialisation (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--backend", defaultValue = "cpu", description = "cpu, torch or java; training runs on the CPU (cuda is for bench) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--backend", defaultValue = "auto", description = "the fused update: auto (the device's: cpu or cuda), cpu, cuda, torch or java (default: ${DEFAULT-VALUE})")
   String backend;
+
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+      description = "cpu, cuda (with several ranks: the GPU LOCAL_RANK names) or cuda:N: where the model, batches, θ, gradients and optimizer state live; cuda needs the GPU build (scripts/build-gpu-jar.sh) (default: ${DEFAULT-VALUE})")
+  String device;
+
+  private Device resolvedDevice;
 
   @Option(names = "--threads", defaultValue = "0", description = "CPU threads for LibTorch and libblur, 0 for all cores (default: ${DEFAULT-VALUE})")
   int threads;
@@ -133,6 +140,14 @@ final class TrainingOptions {
       launch = LaunchEnvironment.from(System.getenv());
     }
     return launch;
+  }
+
+  /** --device, checked once against what LibTorch sees. */
+  Device device() {
+    if (resolvedDevice == null) {
+      resolvedDevice = DeviceOption.parse(device, launch().localRank());
+    }
+    return resolvedDevice;
   }
 
   DistMode distMode() {

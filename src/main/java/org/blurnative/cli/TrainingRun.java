@@ -50,17 +50,11 @@ final class TrainingRun {
   private TrainingRun() {}
 
   /**
-   * Opens the backend; `cpu` falls back to `torch` with a warning if libblur cannot load. `cuda`
-   * is refused: models load on the CPU and batches and losses are CPU tensors, so training on a
-   * GPU is not built yet (the CUDA kernels serve `bench` and other trainers, through
-   * libblur_cuda.so).
+   * Opens the backend for --device (auto: the device's fused kernel); `cpu` falls back to `torch`
+   * with a warning if libblur cannot load.
    */
   static UpdateKernel kernel(TrainingOptions o, PrintWriter err) {
-    Backend backend = Backend.parse(o.backend);
-    if (backend == Backend.CUDA) {
-      throw new IllegalArgumentException("--backend cuda: training runs on the CPU in this version "
-          + "(cpu, torch or java); the CUDA kernels serve `bench` and other trainers through libblur_cuda.so");
-    }
+    Backend backend = DeviceOption.backend(o.backend, o.device());
     int threads = threadsPerRank(o);
     ComputeThreads.configure(threads);
     return backend.openWithFallback(threads, err::println);

@@ -71,7 +71,7 @@ public final class AnswerLikelihood {
     for (int start = 0; start < examples.size(); start += batchSize) {
       int end = Math.min(examples.size(), start + batchSize);
       try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
-          Batch b = Batch.of(collator.collate(examples.subList(start, end)))) {
+          Batch b = Batch.of(collator.collate(examples.subList(start, end)), model.device())) {
         AnswerLogProbs lp = AnswerLogProbs.of(model.forward(b.inputIds(), b.attentionMask()), b.labels());
         double[] values = HostArrays.toDoubles(lp.tokenLogProbs().to(ScalarType.Double));
         double[] mask = HostArrays.toDoubles(lp.answerMask().to(ScalarType.Double));
@@ -98,7 +98,7 @@ public final class AnswerLikelihood {
     for (int start = 0; start < examples.size(); start += batchSize) {
       int end = Math.min(examples.size(), start + batchSize);
       try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard();
-          Batch b = Batch.of(collator.collate(examples.subList(start, end)))) {
+          Batch b = Batch.of(collator.collate(examples.subList(start, end)), model.device())) {
         AnswerLogProbs lp = AnswerLogProbs.of(model.forward(b.inputIds(), b.attentionMask()), b.labels());
         copy(lp.perSample(), out[0], start, end);
         copy(lp.lengths(), out[1], start, end);

@@ -10,7 +10,7 @@ final class ActivationDistance {
   /** hidden [B, T, D]; target broadcastable to it; the mask [B, T] drops padding. */
   static Tensor of(Tensor hidden, Tensor target, Tensor attentionMask, LossScale scale) {
     Tensor h = Precision.atLeastFloat(hidden);
-    Tensor diff = h.sub(target.to(h.scalar_type()));
+    Tensor diff = h.sub(target.to(h.device(), h.scalar_type()));
     Tensor perToken = diff.mul(diff).mean(-1);  // [B, T]
     return perToken.mul(attentionMask.to(h.scalar_type())).sum()
         .div(new Scalar((double) Math.max(1, scale.inputTokens())));

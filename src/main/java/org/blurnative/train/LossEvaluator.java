@@ -43,7 +43,7 @@ final class LossEvaluator {
     LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
     double total = 0;
     for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
-      try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro)) {
+      try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
         Tensor value = loss.value(inputs(loss, b, scale));
         value.backward();
         total += value.item_double();
@@ -58,7 +58,7 @@ final class LossEvaluator {
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
       for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
-        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro)) {
+        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
           total += loss.value(inputs(loss, b, scale)).item_double();
         }
       }
