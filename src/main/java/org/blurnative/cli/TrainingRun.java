@@ -130,7 +130,7 @@ final class TrainingRun {
         "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
     info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
 
-    try (Collective collective = Collective.connect(launch, o.distTimeout(), o.distMode())) {
+    try (Collective collective = Collective.connect(launch, o.distTimeout(), o.distMode(), o.device())) {
       requireSameConfiguration(collective, info, o.resume);
       if (collective.worldSize() > 1) {
         requireSameInitialTheta(collective, model);

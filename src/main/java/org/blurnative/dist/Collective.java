@@ -3,6 +3,7 @@ package org.blurnative.dist;
 import java.time.Duration;
 import java.util.List;
 import org.blurnative.kernel.GradientSums;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -24,11 +25,12 @@ public interface Collective extends AutoCloseable {
   }
 
   /**
-   * This process's part of the run {@code launch} describes: c10d over Gloo for more than one
-   * rank, splitting the buffers as {@code mode} says.
+   * This process's part of the run {@code launch} describes: c10d for more than one rank (Gloo
+   * for buffers on the CPU, NCCL for buffers on {@code device} when it is a GPU), splitting the
+   * buffers as {@code mode} says.
    */
-  static Collective connect(LaunchEnvironment launch, Duration timeout, DistMode mode) {
-    return launch.distributed() ? GlooCollective.connect(launch, timeout, mode) : single();
+  static Collective connect(LaunchEnvironment launch, Duration timeout, DistMode mode, Device device) {
+    return launch.distributed() ? C10dCollective.connect(launch, timeout, mode, device) : single();
   }
 
   int rank();

@@ -1,6 +1,5 @@
 package org.blurnative.train;
 
-import static org.bytedeco.pytorch.global.torch.ScalarType;
 import static org.bytedeco.pytorch.global.torch.zeros;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -26,7 +25,6 @@ import org.blurnative.kernel.FlatOptimizer;
 import org.blurnative.model.SafeTensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 
 /**
  * checkpoints/step-NNNNNNNN/: θ (theta.safetensors, float32), the optimizer's state in one file per
@@ -206,7 +204,7 @@ final class Checkpoints {
     if (same.isPresent()) {
       load(checkpoint.resolve(same.get().file()), optimizer);
     } else {
-      reshard(checkpoint, manifest, owned, optimizer, fresh);
+      reshard(checkpoint, manifest, owned, optimizer, fresh, theta);
     }
     return state;
   }
@@ -216,7 +214,7 @@ final class Checkpoints {
    * that owns nothing (more ranks than shards of a tiny θ) still takes the step count.
    */
   private static void reshard(Path checkpoint, CheckpointManifest manifest, Shard owned, FlatOptimizer optimizer,
-      Function<Tensor, FlatOptimizer> fresh) {
+      Function<Tensor, FlatOptimizer> fresh, Tensor theta) {
     boolean copied = false;
     for (CheckpointManifest.StatePiece piece : manifest.optimizer()) {
       Shard stored = piece.range();
@@ -227,7 +225,7 @@ final class Checkpoints {
       long from = Math.max(stored.offset(), owned.offset());
       long length = overlaps ? Math.min(stored.end(), owned.end()) - from : 0;
       try (PointerScope scope = new PointerScope();
-          FlatOptimizer source = fresh.apply(zeros(new long[] {stored.length()}, new TensorOptions(ScalarType.Float)))) {
+          FlatOptimizer source = fresh.apply(zeros(new long[] {stored.length()}, theta.options()))) {
         load(checkpoint.resolve(piece.file()), source);
         optimizer.copyStateFrom(source, overlaps ? from - stored.offset() : 0, overlaps ? from - owned.offset() : 0, length);
       }

@@ -20,7 +20,9 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.MemoryFormatOptional;
-import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.Backend;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
@@ -28,12 +30,11 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
-import org.bytedeco.pytorch.gloo.Device;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * c10d on the CPU: a TCPStore rendezvous on MASTER_ADDR:MASTER_PORT, served by rank 0, and one
- * ProcessGroupGloo, in either {@link DistMode}. Replicated (DDP-like): every rank holds all of θ
+ * c10d: a TCPStore rendezvous on MASTER_ADDR:MASTER_PORT, served by rank 0, and one process group
+ * ({@link ProcessGroups}: Gloo for host memory, NCCL for CUDA devices), in either {@link DistMode}. Replicated (DDP-like): every rank holds all of θ
  * and the optimizer state, G_f and G_r are all-reduced, and every rank applies the same fused step.
  * Sharded (ZeRO-2-like): G_f and G_r are reduce-scattered, each rank applies the step to its own
  * shard of θ with the optimizer state of that shard only, and θ is all-gathered.
@@ -50,7 +51,7 @@ import org.bytedeco.pytorch.global.torch;
  * calling thread's, the process group's, the heartbeat thread's): c10d aborts when two groups
  * share one Java Store object (docs/libtorch-notes.md).
  */
-final class GlooCollective implements Collective {
+final class C10dCollective implements Collective {
   private static final String KEY = "blur/";
 
   private final int rank;
@@ -59,14 +60,16 @@ final class GlooCollective implements Collective {
   private final TCPStore store;
   private final TCPStore groupStore;
   private final TCPStore heartbeatStore;
-  private final ProcessGroupGloo group;
+  private final Backend group;
+  private final Device device;  // where the buffers the group moves live
   private final Heartbeats heartbeats;
   private final DistMode mode;
   private final ShardBuffers shardBuffers = new ShardBuffers();
   private boolean broken;
 
-  private GlooCollective(LaunchEnvironment launch, Duration timeout, DistMode mode, TCPStore store,
-      TCPStore groupStore, TCPStore heartbeatStore, ProcessGroupGloo group) {
+  private C10dCollective(LaunchEnvironment launch, Duration timeout, DistMode mode, TCPStore store,
+      TCPStore groupStore, TCPStore heartbeatStore, Backend group, Device device) {
+    this.device = device;
     this.mode = mode;
     this.rank = launch.rank();
     this.worldSize = launch.worldSize();
@@ -82,7 +85,7 @@ final class GlooCollective implements Collective {
    * Joins the run {@code launch} describes. A port in use, a store that cannot be reached, two
    * processes with one RANK or a rank that does not come are each one IllegalArgumentException.
    */
-  static GlooCollective connect(LaunchEnvironment launch, Duration timeout, DistMode mode) {
+  static C10dCollective connect(LaunchEnvironment launch, Duration timeout, DistMode mode, Device device) {
     quietC10Logging();
     InetAddress master;
     try {
@@ -110,15 +113,14 @@ final class GlooCollective implements Collective {
           + " and WORLD_SIZE " + launch.worldSize() + "?)");
     }
     TCPStore groupStore = openStore(launch, timeout, false);
-    ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(milliseconds(timeout));
-    options.devices().push_back(device(master));
-    ProcessGroupGloo group;
+    Backend group;
     try {
-      group = new ProcessGroupGloo(groupStore, launch.rank(), launch.worldSize(), options);
+      group = ProcessGroups.create(groupStore, launch, timeout, master, device);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot connect the ranks' process group: " + reason(e));
     }
-    return new GlooCollective(launch, timeout, mode, store, groupStore, openStore(launch, timeout, false), group);
+    return new C10dCollective(launch, timeout, mode, store, groupStore, openStore(launch, timeout, false), group,
+        device);
   }
 
   /**
@@ -140,18 +142,6 @@ final class GlooCollective implements Collective {
           + launch.masterPort() + " within " + seconds(timeout) + " (is rank 0 running, and MASTER_ADDR its address?)"
           + (e instanceof TimeoutException ? "" : ": " + reason));
     }
-  }
-
-  /**
-   * Gloo's sockets: on the loopback interface when the whole run is on this machine, else on
-   * GLOO_SOCKET_IFNAME's interface or the host name's address, as PyTorch picks them.
-   */
-  private static Device device(InetAddress master) {
-    if (master.isLoopbackAddress()) {
-      return ProcessGroupGloo.createDeviceForHostname("127.0.0.1");
-    }
-    String iface = System.getenv("GLOO_SOCKET_IFNAME");
-    return iface != null ? ProcessGroupGloo.createDeviceForInterface(iface) : ProcessGroupGloo.createDefaultDevice();
   }
 
   /**
@@ -286,12 +276,17 @@ final class GlooCollective implements Collective {
   /** Every rank's {@code values}, by rank: an all-gather, which copies bits and adds nothing. */
   private double[][] gather(String what, double... values) {
     TensorOptions float64 = new TensorOptions(ScalarType.Double);
-    try (Tensor mine = torch.empty(new long[] {values.length}, float64, new MemoryFormatOptional());
-        Tensor all = torch.empty(new long[] {(long) worldSize * values.length}, float64, new MemoryFormatOptional())) {
-      mine.data_ptr_double().put(values);
+    try (Tensor host = torch.empty(new long[] {values.length}, float64, new MemoryFormatOptional());
+        Tensor mine = host.to(device, ScalarType.Double);  // NCCL moves device memory only
+        Tensor all = torch.empty(new long[] {(long) worldSize * values.length}, float64.device(new DeviceOptional(device)),
+            new MemoryFormatOptional())) {
+      host.data_ptr_double().put(values);
+      mine.copy_(host);
       group._allgather_base(all, mine)._wait(milliseconds(timeout));
       double[] flat = new double[worldSize * values.length];
-      all.data_ptr_double().get(flat);
+      try (Tensor back = all.cpu()) {
+        back.data_ptr_double().get(flat);
+      }
       double[][] byRank = new double[worldSize][];
       for (int r = 0; r < worldSize; r++) {
         byRank[r] = Arrays.copyOfRange(flat, r * values.length, (r + 1) * values.length);
