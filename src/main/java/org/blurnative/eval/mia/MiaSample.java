@@ -10,7 +10,8 @@ package org.blurnative.eval.mia;
  *     {@code avg_loss})
  * @param tokenLogProbs log π of each scored token given its prefix
  * @param vocabMean E_v[log π(v)] under the model's next-token distribution at each scored token
- * @param vocabVariance E_v[log π(v)²] − E_v[log π(v)]² at each scored token, not clamped
+ * @param vocabVariance E_v[log π(v)²] − E_v[log π(v)]² at each scored token, not clamped; this
+ *     and {@code vocabMean} are empty when not measured (only Min-K%++ reads them)
  * @param text the labelled tokens decoded without special tokens (what ZLib compresses)
  * @param gradNorm mean over the model's parameters of ‖∇ of the sample's loss‖_p; NaN when not
  *     measured
@@ -20,7 +21,8 @@ public record MiaSample(double meanNll, double[] tokenLogProbs, double[] vocabMe
     String text, double gradNorm, double referenceMeanNll) {
 
   public MiaSample {
-    if (vocabMean.length != tokenLogProbs.length || vocabVariance.length != tokenLogProbs.length) {
+    if (vocabMean.length != vocabVariance.length
+        || (vocabMean.length != tokenLogProbs.length && vocabMean.length != 0)) {
       throw new IllegalArgumentException("a membership sample needs the vocabulary statistics of each of its "
           + tokenLogProbs.length + " tokens, got " + vocabMean.length + " means and " + vocabVariance.length
           + " variances");

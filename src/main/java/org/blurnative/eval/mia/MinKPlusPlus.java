@@ -15,6 +15,9 @@ public final class MinKPlusPlus {
 
   public static double[] normalized(MiaSample s) {
     double[] lp = s.tokenLogProbs(), mu = s.vocabMean(), var = s.vocabVariance();
+    if (mu.length != lp.length) {
+      throw new IllegalStateException("mia_min_k_plus_plus needs the vocabulary statistics of every token");
+    }
     double[] out = new double[lp.length];
     for (int t = 0; t < lp.length; t++) {
       out[t] = (lp[t] - mu[t]) / Math.sqrt(Math.max(var[t], MIN_VARIANCE));
