@@ -213,8 +213,40 @@ def truth_ratio_case():
     return out
 
 
+# ---- configs/eval/tofu_metrics/model_utility.yaml on TOFU's golden LLaMA-2-7B logs ------------
+
+def model_utility_case():
+    """hm_aggregate (utility.py) of the nine pre-computes, from the per-sample losses TOFU logged
+    (src/test/resources/eval/tofu/llama2-7b/full): retain_Q_A_Prob, *_Q_A_ROUGE (rougeL_recall),
+    retain_Truth_Ratio (correct = paraphrase), ra/wf_Q_A_Prob_normalised and ra/wf_Truth_Ratio
+    (correct = the answer, whose logged loss differs from the logged paraphrase loss in 19 samples)."""
+    from scipy.stats import hmean
+    root = OUT.parent.parent / "tofu/llama2-7b/full"
+    values = {}
+    for name, prefix in [("eval_log.json", "retain"), ("eval_real_author_wo_options.json", "ra"),
+                         ("eval_real_world_wo_options.json", "wf")]:
+        d = json.loads((root / name).read_text())
+        idx = list(d["avg_gt_loss"].keys())
+        gt = np.array([d["avg_gt_loss"][i] for i in idx])
+        para = np.array([d["avg_paraphrased_loss"][i] for i in idx])
+        wrong = [np.array(d["average_perturb_loss"][i]) for i in idx]
+        if prefix == "retain":
+            values["retain_Q_A_Prob"] = float(np.mean(np.exp(-gt)))  # probability
+            correct = para
+        else:  # probability_w_options
+            c = np.exp(-gt)
+            w = np.array([np.sum(np.exp(-x)) for x in wrong])
+            values[prefix + "_Q_A_Prob_normalised"] = float(np.mean(c / (c + w + 1e-10)))
+            correct = gt
+        values[prefix + "_Q_A_ROUGE"] = float(np.mean([d["rougeL_recall"][i] for i in idx]))
+        _, values[prefix + "_Truth_Ratio"] = truth_ratio(correct, [x.tolist() for x in wrong], "true_better")
+    values["model_utility"] = float(hmean(list(values.values())))
+    return values
+
+
 if __name__ == "__main__":
     result = {"source": "locuslab/open-unlearning@d3d7cf9e6b3c125d16687d4232680d8d83548f1a",
-              "mia": mia_case(), "memorization": memorization_case(), "truth_ratio": truth_ratio_case()}
+              "mia": mia_case(), "memorization": memorization_case(), "truth_ratio": truth_ratio_case(),
+              "model_utility_tofu_golden_full": model_utility_case()}
     OUT.write_text(json.dumps(result, indent=1) + "\n")
     print("wrote", OUT)

@@ -40,7 +40,7 @@ public enum TruthRatioAggregator {
     return this == PROB_MEAN ? correct / (correct + wrong + EPSILON) : wrong / (correct + EPSILON);
   }
 
-  /** The statistic of one TOFU sample: the paraphrase (on real authors and world facts, the answer) is correct. */
+  /** The statistic of one forget or retain sample, whose paraphrase is the correct answer. */
   public double statistic(TofuSample s) {
     return statistic(s.paraphrasedMeanNll(), s.perturbedMeanNlls());
   }
