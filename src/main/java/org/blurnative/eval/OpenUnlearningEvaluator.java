@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.blurnative.data.TokenizedExample;
 import org.blurnative.data.Truncation;
@@ -32,6 +33,10 @@ public final class OpenUnlearningEvaluator {
     this.maxLength = maxLength;
     this.batchSize = batchSize;
   }
+
+  /** One model's values; the memorization of a set is empty when the set was not given. */
+  public record Results(Map<MembershipAttack, MiaResult> attacks, Optional<MemorizationScores> forgetMemorization,
+      Optional<MemorizationScores> retainMemorization) {}
 
   /** What maxLength has cut from the examples scored so far. */
   public Truncation.Count truncated() {
