@@ -73,6 +73,15 @@ class EvalOpenUnlearningTest {
   }
 
   @Test
+  void helpNamesTheNewOptions() {
+    CommandRunner.Result help = CommandRunner.run("eval", "--help");
+    assertEquals(0, help.exit());
+    for (String option : List.of("--mia=", "--mia-k=", "--gradnorm-p=", "--reference-model=", "--retain-logs=")) {
+      assertTrue(help.out().contains(option), option + " in " + help.out());
+    }
+  }
+
+  @Test
   void badOptionsAndMismatchedLogsAreOneLineErrors() throws Exception {
     Path tofuLog = Path.of(EvalOpenUnlearningTest.class.getResource("/eval/tofu/llama2-7b/retain90/eval_log_forget.json").toURI());
     Path garbage = Files.writeString(dir.resolve("garbage.json"), "{not json");
