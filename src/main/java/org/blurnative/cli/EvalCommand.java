@@ -35,7 +35,18 @@ import org.blurnative.kernel.ComputeThreads;
 import org.blurnative.model.LlamaModel;
 import org.bytedeco.pytorch.Device;
 import org.blurnative.tokenizer.Tokenizer;
+import java.util.Optional;
+import org.blurnative.data.TokenizedExample;
+import org.blurnative.eval.OpenUnlearningEvaluator;
+import org.blurnative.eval.mia.MembershipAttack;
+import org.blurnative.eval.mia.MiaResult;
+import org.blurnative.eval.openunlearning.RetainLogs;
+import org.blurnative.eval.openunlearning.TofuEvalFiles;
+import org.blurnative.eval.stats.KsResult;
+import org.blurnative.eval.tofu.ForgetQuality;
+import org.blurnative.eval.tofu.TruthRatioAggregator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -101,6 +112,9 @@ public final class EvalCommand implements Callable<Integer> {
     return DeviceOption.parse(deviceName, 0);
   }
 
+  @Mixin
+  OpenUnlearningOptions openUnlearning = new OpenUnlearningOptions();
+
   @Spec
   CommandSpec spec;
 
@@ -119,6 +133,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (model == null) {
       throw new IllegalArgumentException("--model is required (or --compare EVALDIR,...)");
     }
+    openUnlearning.validate(benchmark, retainModel);
     requireAtLeast("--batch", batch, 1);
     MaxLength.orDefault(givenMaxLength);  // below 2 is refused before any model loads
     requireAtLeast("--max-new-tokens", maxNewTokens, 0);
@@ -140,21 +155,35 @@ public final class EvalCommand implements Callable<Integer> {
       return muse();
     }
     Map<TofuSplit, List<QaRecord>> splits = splits();
+    List<QaRecord> forget = splits.get(TofuSplit.FORGET);
     List<QaRecord> holdout = holdout();
+    List<MembershipAttack> attacks = holdout.isEmpty() ? List.of() : openUnlearning.attacks();
+    Optional<RetainLogs> retainLogs = Optional.ofNullable(openUnlearning.retainLogs).map(file ->
+        RetainLogs.read(file, forget, benchmark.equals("tofu") ? forgetSplit : "the mini benchmark's forget10"));
+    if (holdout.isEmpty() && !openUnlearning.mia.equals("min_k")) {
+      throw new IllegalArgumentException("--mia needs a holdout set: " + (benchmark.equals("tofu")
+          ? "--data has no " + holdoutFile().getFileName() : "the mini benchmark's holdout.jsonl is missing"));
+    }
     ComputeThreads.configure(threads);
+    double[][] reference = attacks.contains(MembershipAttack.REFERENCE) ? referenceLosses(forget, holdout) : null;
     List<TofuSample> retainForget = List.of();
     Map<String, Object> extra = new LinkedHashMap<>();
     double retainAuc = Double.NaN;
+    Map<MembershipAttack, Double> retainAucs = new EnumMap<>(MembershipAttack.class);
+    retainLogs.ifPresent(logs -> retainAucs.putAll(logs.miaAucs()));
     if (retainModel != null) {
-      retainForget = evaluate(retainModel, "--retain-model", Map.of(TofuSplit.FORGET, splits.get(TofuSplit.FORGET)))
-          .get(TofuSplit.FORGET).stream().map(Scored::sample).toList();
+      ModelEvaluation retain = evaluate(retainModel, "--retain-model", Map.of(TofuSplit.FORGET, forget), holdout,
+          attacks, reference);
+      retainForget = retain.scored().get(TofuSplit.FORGET).stream().map(Scored::sample).toList();
+      retain.openUnlearning().attacks().forEach((attack, result) -> retainAucs.put(attack, result.auc()));
       if (!holdout.isEmpty()) {
-        retainAuc = privacyAuc(retainModel, "--retain-model", splits.get(TofuSplit.FORGET), holdout);
+        retainAuc = privacyAuc(retainModel, "--retain-model", forget, holdout);
       }
     }
-    Map<TofuSplit, List<Scored>> scored = evaluate(model, "--model", splits);
+    ModelEvaluation evaluated = evaluate(model, "--model", splits, holdout, attacks, reference);
+    Map<TofuSplit, List<Scored>> scored = evaluated.scored();
     if (!holdout.isEmpty()) {
-      double auc = privacyAuc(model, "--model", splits.get(TofuSplit.FORGET), holdout);
+      double auc = privacyAuc(model, "--model", forget, holdout);
       extra.put("min40_auc_forget_vs_holdout", auc);
       if (!Double.isNaN(retainAuc)) {
         extra.put("retain_model_auc", retainAuc);
@@ -163,36 +192,139 @@ public final class EvalCommand implements Callable<Integer> {
     }
     Map<TofuSplit, List<TofuSample>> samples = new EnumMap<>(TofuSplit.class);
     scored.forEach((split, list) -> samples.put(split, list.stream().map(Scored::sample).toList()));
-    TofuReport report = TofuReport.of(samples, retainForget);
+    List<TofuSample> modelForget = samples.get(TofuSplit.FORGET);
+    TofuReport report = retainLogs.isPresent()
+        ? TofuReport.of(samples, Optional.of(againstLogs(modelForget, retainLogs.get())))
+        : TofuReport.of(samples, retainForget);
+    // open-unlearning's forget quality: its ks_test on its own truth ratios (with the 1e-10 guard)
+    Optional<KsResult> openUnlearningQuality = retainLogs.isPresent() ? report.forgetQuality()
+        : retainForget.isEmpty() ? Optional.empty()
+        : Optional.of(ForgetQuality.of(openUnlearningRatios(modelForget), openUnlearningRatios(retainForget)));
+    extra.putAll(openUnlearningSummary(scored, evaluated.openUnlearning(), retainAucs));
     Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
     TofuReportFiles.write(dir, model.toString(), scored, report, extra);
+    TofuEvalFiles.write(dir, new TofuEvalFiles.Contents(scored, openUnlearningQuality,
+        evaluated.openUnlearning().attacks(), retainAucs, evaluated.openUnlearning().forgetMemorization()));
     spec.commandLine().getOut().print(TofuReportFiles.table(model.toString(), report));
-    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md");
+    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md, "
+        + TofuEvalFiles.EVAL_FILE + ", " + TofuEvalFiles.SUMMARY_FILE);
     return 0;
   }
 
-  private Map<TofuSplit, List<Scored>> evaluate(Path dir, String flag, Map<TofuSplit, List<QaRecord>> splits)
-      throws Exception {
+  /** One model's TOFU values and its open-unlearning extras, from one load of the model. */
+  private record ModelEvaluation(Map<TofuSplit, List<Scored>> scored, OpenUnlearningEvaluator.Results openUnlearning) {}
+
+  private ModelEvaluation evaluate(Path dir, String flag, Map<TofuSplit, List<QaRecord>> splits,
+      List<QaRecord> holdout, List<MembershipAttack> attacks, double[][] reference) throws Exception {
     try (LlamaModel llm = ModelInputs.loadModel(flag, dir, device()); Tokenizer tokenizer = Tokenizer.load(dir)) {
       int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), flag + " " + dir);
-      PromptFormat format = PromptFormat.resolve(promptFormat, tokenizer.config());
-      // TOFU and open-unlearning label EOS after every answer, so it counts in each mean NLL
-      ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, systemPrompt, true);
+      ExampleEncoder encoder = tofuEncoder(tokenizer);
       TofuEvaluator tofu = new TofuEvaluator(llm, tokenizer, encoder, maxLength, batch, maxNewTokens);
       Map<TofuSplit, List<Scored>> scored = tofu.evaluate(splits);
       MaxLength.warnIfCut(spec.commandLine().getErr(), "TOFU sequences scored under " + flag,
           tofu.truncated(), maxLength);
-      return scored;
+      // open-unlearning's QADataset: the same chat-formatted question and answer, EOS after it
+      OpenUnlearningEvaluator extras = new OpenUnlearningEvaluator(llm, tokenizer, maxLength, batch);
+      List<TokenizedExample> forget = encode(encoder, splits.get(TofuSplit.FORGET));
+      Map<MembershipAttack, MiaResult> mia = attacks.isEmpty() ? Map.of()
+          : extras.attacks(forget, encode(encoder, holdout), attacks, openUnlearning.k, openUnlearning.p(), reference);
+      OpenUnlearningEvaluator.Results results = new OpenUnlearningEvaluator.Results(mia,
+          Optional.of(extras.memorization(forget)),
+          Optional.ofNullable(splits.get(TofuSplit.RETAIN)).map(r -> extras.memorization(encode(encoder, r))));
+      MaxLength.warnIfCut(spec.commandLine().getErr(), "membership and memorization sequences scored under " + flag,
+          extras.truncated(), maxLength);
+      return new ModelEvaluation(scored, results);
     }
   }
 
-  /** The mini benchmark's holdout authors (never trained on), for PrivLeak; empty elsewhere. */
+  // TOFU and open-unlearning label EOS after every answer, so it counts in each mean NLL
+  private ExampleEncoder tofuEncoder(Tokenizer tokenizer) {
+    return new ExampleEncoder(tokenizer, PromptFormat.resolve(promptFormat, tokenizer.config()), systemPrompt, true);
+  }
+
+  private static List<TokenizedExample> encode(ExampleEncoder encoder, List<QaRecord> records) {
+    return records.stream().map(encoder::qa).toList();
+  }
+
+  /** --reference-model's mean NLL of each forget ([0]) and holdout ([1]) example, for --mia ref. */
+  private double[][] referenceLosses(List<QaRecord> forget, List<QaRecord> holdout) throws Exception {
+    Path dir = openUnlearning.referenceModel;
+    try (LlamaModel llm = ModelInputs.loadModel("--reference-model", dir, device()); Tokenizer tokenizer = Tokenizer.load(dir)) {
+      int maxLength = MaxLength.forModel(givenMaxLength, llm.config(), "--reference-model " + dir);
+      ExampleEncoder encoder = tofuEncoder(tokenizer);
+      OpenUnlearningEvaluator reference = new OpenUnlearningEvaluator(llm, tokenizer, maxLength, batch);
+      return new double[][] {reference.meanNlls(encode(encoder, forget)), reference.meanNlls(encode(encoder, holdout))};
+    }
+  }
+
+  /** Forget quality against saved logs, with the truth ratio of the formula the logs used. */
+  private static KsResult againstLogs(List<TofuSample> forget, RetainLogs logs) {
+    double[] ours = logs.openUnlearning() ? openUnlearningRatios(forget)
+        : forget.stream().mapToDouble(TofuSample::truthRatio).toArray();
+    return ForgetQuality.of(ours, logs.forgetTruthRatios());
+  }
+
+  private static double[] openUnlearningRatios(List<TofuSample> forget) {
+    return forget.stream().mapToDouble(TruthRatioAggregator.CLOSER_TO_1_BETTER::statistic).toArray();
+  }
+
+  /**
+   * summary.json's "open_unlearning" entry: each attack's AUC and, where the retain model's is
+   * known, its privleak; memorization of forget and retain; every split's truth ratio under each
+   * of open-unlearning's aggregators.
+   */
+  private static Map<String, Object> openUnlearningSummary(Map<TofuSplit, List<Scored>> scored,
+      OpenUnlearningEvaluator.Results results, Map<MembershipAttack, Double> retainAucs) {
+    Map<String, Object> ou = new LinkedHashMap<>();
+    results.attacks().forEach((attack, r) -> {
+      ou.put(attack.metric(), r.auc());
+      Double retain = retainAucs.get(attack);
+      if (retain != null) {
+        ou.put("privleak_" + attack.metric(), PrivLeak.openUnlearning(r.auc(), retain));
+      }
+    });
+    results.forgetMemorization().ifPresent(m -> {
+      ou.put("extraction_strength_forget", m.extractionStrengthMean());
+      ou.put("exact_memorization_forget", m.exactMemorizationMean());
+    });
+    results.retainMemorization().ifPresent(m -> {
+      ou.put("extraction_strength_retain", m.extractionStrengthMean());
+      ou.put("exact_memorization_retain", m.exactMemorizationMean());
+    });
+    Map<String, Object> truthRatios = new LinkedHashMap<>();
+    scored.forEach((split, rows) -> {
+      boolean paraphrase = split == TofuSplit.FORGET || split == TofuSplit.RETAIN;
+      Map<String, Object> byAggregator = new LinkedHashMap<>();
+      for (TruthRatioAggregator a : TruthRatioAggregator.values()) {
+        double[] stats = rows.stream().map(Scored::sample).mapToDouble(s -> a.statistic(
+            paraphrase ? s.paraphrasedMeanNll() : s.answerMeanNll(), s.perturbedMeanNlls())).toArray();
+        byAggregator.put(a.key(), a.aggregate(stats));
+      }
+      truthRatios.put(split.name().toLowerCase(java.util.Locale.ROOT), byAggregator);
+    });
+    ou.put("truth_ratio", truthRatios);
+    return Map.of("open_unlearning", ou);
+  }
+
+  /**
+   * The holdout set for PrivLeak and the membership attacks: the mini benchmark's holdout authors
+   * (never trained on), or TOFU's holdoutNN.json beside forgetNN (open-unlearning's holdout_split);
+   * empty where there is none.
+   */
   private List<QaRecord> holdout() {
+    if (benchmark.equals("tofu")) {
+      return Files.isRegularFile(holdoutFile()) ? DatasetFiles.readQa(holdoutFile()) : List.of();
+    }
     if (!benchmark.equals("mini")) {
       return List.of();
     }
     MiniBenchmark mini = data == null ? MiniBenchmark.extract(DemoJob.HOME.resolve("mini-data")) : MiniBenchmark.at(data);
     return Files.isRegularFile(mini.holdout()) ? DatasetFiles.readQa(mini.holdout()) : List.of();
+  }
+
+  /** TOFU's holdout set of the forget split's size: forget10 → holdout10.json. */
+  private Path holdoutFile() {
+    return data.resolve(forgetSplit.replace("forget", "holdout") + ".json");
   }
 
   /** MUSE's Min-K% AUC between forget and holdout texts under one model. */

@@ -11,9 +11,12 @@
  *       own per-sample logs.
  *   <li>{@code muse}: Min-K% Prob, PrivLeak, VerbMem/KnowMem ROUGE.
  *   <li>{@code wmdp}: multiple-choice accuracy from per-choice log-likelihoods.
+ *   <li>{@code mia}: open-unlearning's membership attacks, their AUC; {@code memorization}: its
+ *       exact memorization and extraction strength; {@code openunlearning}: its TOFU_EVAL.json /
+ *       TOFU_SUMMARY.json layout and a retain model's saved logs.
  * </ul>
  *
  * Inputs are per-sample numbers and texts (mean NLLs, token log-probabilities, generations); what
- * produces them from a model lives with the model.
+ * produces them from a model (the evaluators and scorers of this package) lives beside them.
  */
 package org.blurnative.eval;

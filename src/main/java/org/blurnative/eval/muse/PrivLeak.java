@@ -23,6 +23,16 @@ public final class PrivLeak {
   }
 
   /**
+   * open-unlearning's privleak (src/evals/metrics/privacy.py, commit d3d7cf9) from its MIA AUCs
+   * ({@link org.blurnative.eval.mia.MembershipAuc}) of the model and of the retain model: it turns
+   * each into MUSE's convention, 1 − AUC, and takes (s − r)/(r + 1e-10) × 100.
+   */
+  public static double openUnlearning(double miaAuc, double retainMiaAuc) {
+    double score = 1 - miaAuc, reference = 1 - retainMiaAuc;
+    return (score - reference) / (reference + 1e-10) * 100;
+  }
+
+  /**
    * MUSE's {@code forget_holdout_Min-40%} AUC from the Min-K% scores of the two sets. MUSE labels
    * the holdout texts 1, the forget texts 0, and ranks by −score, so the AUC is Pr(score_forget >
    * score_holdout) + ½·Pr(tie): near 0 while the model still knows the forget set.

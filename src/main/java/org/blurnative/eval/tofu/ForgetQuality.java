@@ -20,6 +20,14 @@ public final class ForgetQuality {
     return KolmogorovSmirnov.twoSample(truthRatios(unlearnedForget), truthRatios(retainModelForget));
   }
 
+  /**
+   * The same test on truth ratios already computed, such as open-unlearning's forget_truth_ratio
+   * scores from a retain model's TOFU_EVAL.json (its ks_test, src/evals/metrics/privacy.py).
+   */
+  public static KsResult of(double[] unlearnedForget, double[] retainModelForget) {
+    return KolmogorovSmirnov.twoSample(unlearnedForget, retainModelForget);
+  }
+
   public static double[] truthRatios(List<TofuSample> samples) {
     return samples.stream().mapToDouble(TofuSample::truthRatio).toArray();
   }

@@ -24,6 +24,19 @@ public record TofuReport(
    * @param retainModelForget the retain model's forget-set samples, or an empty list
    */
   public static TofuReport of(Map<TofuSplit, List<TofuSample>> samples, List<TofuSample> retainModelForget) {
+    Optional<KsResult> quality = Optional.empty();
+    if (!retainModelForget.isEmpty()) {
+      List<TofuSample> forget = samples.get(TofuSplit.FORGET);
+      if (forget == null) {
+        throw new IllegalArgumentException("Forget quality needs the unlearned model's FORGET split");
+      }
+      quality = Optional.of(ForgetQuality.of(forget, retainModelForget));
+    }
+    return of(samples, quality);
+  }
+
+  /** With forget quality already computed (against a retain model's saved logs), or without. */
+  public static TofuReport of(Map<TofuSplit, List<TofuSample>> samples, Optional<KsResult> forgetQuality) {
     Map<TofuSplit, TofuSplitScores> scores = new EnumMap<>(TofuSplit.class);
     samples.forEach((split, list) -> scores.put(split, TofuSplitScores.of(split, list)));
     for (TofuSplit needed : List.of(TofuSplit.RETAIN, TofuSplit.REAL_AUTHORS, TofuSplit.WORLD_FACTS)) {
@@ -33,14 +46,6 @@ public record TofuReport(
     }
     double utility = ModelUtility.of(
         scores.get(TofuSplit.RETAIN), scores.get(TofuSplit.REAL_AUTHORS), scores.get(TofuSplit.WORLD_FACTS));
-    Optional<KsResult> quality = Optional.empty();
-    if (!retainModelForget.isEmpty()) {
-      List<TofuSample> forget = samples.get(TofuSplit.FORGET);
-      if (forget == null) {
-        throw new IllegalArgumentException("Forget quality needs the unlearned model's FORGET split");
-      }
-      quality = Optional.of(ForgetQuality.of(forget, retainModelForget));
-    }
-    return new TofuReport(scores, utility, quality);
+    return new TofuReport(scores, utility, forgetQuality);
   }
 }
