@@ -19,6 +19,7 @@ import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.dist.LocalLauncher;
 import org.blurnative.dist.ReplicaDigest;
 import org.blurnative.eval.AlignmentPlot;
+import org.blurnative.eval.TrainingReport;
 import org.blurnative.io.InputDigests.FileDigest;
 import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.ComputeThreads;
@@ -163,10 +164,14 @@ final class TrainingRun {
         }
         if (run != null) {
           run.saveModel(model);
-          if (retain != null) {  // the paper's alignment figures need both gradients
+          boolean twoObjectives = retain != null;  // the paper's alignment figures need both gradients
+          if (twoObjectives) {
             AlignmentPlot.write(run.root().resolve("metrics.jsonl"), run.root().resolve("plots/alignment.png"), task);
           }
-          out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl"));
+          // the method's name is what follows "train " in the task (finetune has none)
+          TrainingReport.write(run.root(), task, rule, task.substring(task.indexOf(' ') + 1), twoObjectives);
+          out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl")
+              + ", report in " + run.root().resolve("report.md"));
         }
       }
     }
