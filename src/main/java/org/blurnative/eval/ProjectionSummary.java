@@ -81,7 +81,7 @@ public final class ProjectionSummary {
     double g = Math.abs(gamma);
     sentence += range(100 * size.p10() / g, 100 * size.p90() / g) + "% of γ (median "
         + num(100 * size.median() / g) + "%)";
-    if (size.p90() / g < 0.1) {
+    if (size.p90() / g <= 0.05) {  // "a few percent": c_f stays within 5% of γ on 90% of the steps
       return sentence + ": the projection barely moves u from " + weightedSum + ", so " + likeItsBaseline(method, gamma)
           + ".";
     }

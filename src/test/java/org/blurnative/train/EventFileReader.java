@@ -19,13 +19,13 @@ import java.util.zip.CRC32C;
  * tensorflow/core/lib/io/record_reader.cc checks it, and the protobuf wire format of the Event
  * fields we write (event.proto, summary.proto), decoded byte by byte.
  */
-final class EventFileReader {
-  record Event(double wallTime, long step, String fileVersion, Map<String, Float> scalars) {}
+public final class EventFileReader {
+  public record Event(double wallTime, long step, String fileVersion, Map<String, Float> scalars) {}
 
   private EventFileReader() {}
 
   /** Every record of the file; fails on a bad checksum or a record cut short. */
-  static List<Event> read(Path file) throws IOException {
+  public static List<Event> read(Path file) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     List<Event> events = new ArrayList<>();
     while (b.hasRemaining()) {
