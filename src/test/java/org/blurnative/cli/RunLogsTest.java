@@ -48,6 +48,21 @@ class RunLogsTest {
   }
 
   @Test
+  void finetuneReportsItsLossAndHasNoProjection(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    CommandRunner.Result r = CommandRunner.run("finetune", "--model", inputs.resolve("model").toString(),
+        "--data", inputs.resolve("retain.jsonl").toString(), "--out", out.toString(), "--max-steps", "2",
+        "--batch", "2", "--micro-batch", "1", "--lr", "1e-3", "--progress", "off");
+    assertEquals(0, r.exit(), r.err());
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.startsWith("# finetune\n\n2 steps; the loss went from "), report);
+    assertFalse(report.contains("projection"), report);
+    List<EventFileReader.Event> events = events(out.resolve("tensorboard"));
+    assertEquals(List.of("loss/forget", "sums/F", "diagnostics/u_norm", "optimizer/lr"),
+        List.copyOf(events.get(2).scalars().keySet()), "what metrics.jsonl has of a single-objective step");
+  }
+
+  @Test
   void aResumedRunContinuesTheEventFileWithoutRepeatingSteps(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     assertEquals(0, TinyModel.train(inputs, out, "--checkpoint-every", "1", "--progress", "off").exit());
