@@ -1,10 +1,13 @@
 package org.blurnative.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.blurnative.io.TfRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +66,40 @@ class TensorBoardLogTest {
     assertEquals(2, second.step());
     assertEquals(List.of("loss/forget", "optimizer/lr"), List.copyOf(second.scalars().keySet()),
         "a skipped step has no sums or coefficients, and NaN is left out");
+  }
+
+  /**
+   * Our bytes for three steps are the file in src/test/resources/tensorboard/, which TensorBoard
+   * 2.21.0's own EventAccumulator read (scripts/tensorboard_read.py) as tensorboard-read.json:
+   * every tag, step, wall time and value there is the one we wrote, and nothing else.
+   */
+  @Test
+  void tensorBoardItselfReadsTheseBytesAsWritten(@TempDir Path dir) throws Exception {
+    try (TensorBoardLog log = TensorBoardLog.continuingAfter(dir, 0, CLOCK)) {
+      log.append(step(1, 0.25));
+      log.append(new StepMetrics(2, 1, 3.25, 0.5, 2.0, 100.0, 4.0, 0.98, 1.0, 0.1, 1.0, 1.48, 10.1, null, 2e-5,
+          0.5, 1.25, 0.7, false));
+      log.append(new StepMetrics(3, 1, 3.0, Double.NaN, null, null, null, null, null, null, null, null, null, null,
+          3e-5, 0.5, null, 0.7, true));
+    }
+    Path written = TensorBoardLog.eventFiles(dir).get(0);
+    assertArrayEquals(Files.readAllBytes(resource("events.out.tfevents.1764585600.blur-native")),
+        Files.readAllBytes(written));
+
+    JsonNode read = new ObjectMapper().readTree(resource("tensorboard-read.json").toFile());
+    assertEquals("brain.Event:2", read.path("file_version").asText());
+    Set<String> ours = new TreeSet<>(), theirs = new TreeSet<>();
+    for (EventFileReader.Event e : EventFileReader.read(written)) {
+      e.scalars().forEach((tag, value) -> ours.add(tag + " @" + e.step() + " " + e.wallTime() + " = " + value));
+    }
+    read.path("scalars").fields().forEachRemaining(tag -> tag.getValue().forEach(point -> theirs.add(tag.getKey()
+        + " @" + point.get(0).asLong() + " " + point.get(1).asDouble() + " = " + (float) point.get(2).asDouble())));
+    assertEquals(theirs, ours);
+    assertEquals(30, ours.size(), "13 values at step 1, 14 at step 2, 3 at the skipped step 3");
+  }
+
+  private static Path resource(String name) throws Exception {
+    return Path.of(TensorBoardLogTest.class.getResource("/tensorboard/" + name).toURI());
   }
 
   @Test
