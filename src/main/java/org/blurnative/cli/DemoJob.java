@@ -95,10 +95,12 @@ final class DemoJob {
     Comparison comparison = new Comparison(new ArrayList<>(evaluated.keySet()), summaries);
     String table = comparison.markdown();
     comparison.plot(run.resolve("plots/tradeoff.png"), "mini benchmark: forget vs retain");
+    // the evaluation first, then what `train` wrote of the run (losses, the projection, alignment)
+    String training = Files.readString(run.resolve("report.md"), StandardCharsets.UTF_8);
     AtomicFiles.write(run.resolve("report.md"), ("# BLUR-NPO on the bundled mini benchmark\n\n"
         + "Forget quality: KS p-value of the forget-set truth ratios against the retain model"
         + " (higher is better); model utility: TOFU's harmonic mean of 9 numbers.\n\n" + table
-        + "\n![trade-off](plots/tradeoff.png)\n\n![alignment](plots/alignment.png)\n")
+        + "\n![trade-off](plots/tradeoff.png)\n\n" + training)
         .getBytes(StandardCharsets.UTF_8));
     out.println();
     out.print(table);

@@ -100,6 +100,21 @@ final class TrainingOptions {
       description = "with more than one rank: replicated (every rank keeps all of θ's optimizer state; G_f, G_r all-reduced) or sharded (ZeRO-2-like: each rank keeps its shard's state, G_f, G_r reduce-scattered, θ all-gathered) (default: ${DEFAULT-VALUE})")
   String distMode;
 
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+      description = "auto (a bar when stderr is a terminal, plain lines when it is a file or pipe), bar, lines or off (default: ${DEFAULT-VALUE})")
+  String progress;
+
+  @Option(names = "--progress-every", defaultValue = "30s", paramLabel = "N|TIME",
+      description = "plain progress lines: one every N steps, or every TIME (30s, 5m); the first and last steps always get one (default: ${DEFAULT-VALUE})")
+  String progressEvery;
+
+  @Option(names = "--tensorboard", paramLabel = "DIR",
+      description = "where the TensorBoard event file goes (default: OUT/tensorboard)")
+  Path tensorboard;
+
+  @Option(names = "--no-tensorboard", description = "write no TensorBoard event file")
+  boolean noTensorboard;
+
   private LaunchEnvironment launch;
 
   @Option(names = "--system-prompt", defaultValue = "", description = "system prompt for chat formats (llama3.1: empty means open-unlearning's \"You are a helpful assistant.\")")
@@ -132,6 +147,14 @@ final class TrainingOptions {
     LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
     return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
         checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss);
+  }
+
+  /** The TensorBoard event file's directory, or null for none (--no-tensorboard). */
+  Path tensorboardDirectory() {
+    if (noTensorboard && tensorboard != null) {
+      throw new IllegalArgumentException("--tensorboard " + tensorboard + " with --no-tensorboard: give one of them");
+    }
+    return noTensorboard ? null : tensorboard != null ? tensorboard : out.resolve("tensorboard");
   }
 
   /** Where this process sits in the run: torchrun's variables, read once; one process without them. */

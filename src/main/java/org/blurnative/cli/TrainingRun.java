@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,14 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.blurnative.dist.Collective;
 import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.dist.LocalLauncher;
 import org.blurnative.dist.ReplicaDigest;
 import org.blurnative.eval.AlignmentPlot;
+import org.blurnative.eval.TrainingReport;
 import org.blurnative.io.InputDigests.FileDigest;
 import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.ComputeThreads;
@@ -31,7 +30,7 @@ import org.blurnative.train.Objective;
 import org.blurnative.train.ProbeLoss;
 import org.blurnative.train.RunComparison;
 import org.blurnative.train.RunDirectory;
-import org.blurnative.train.StepMetrics;
+import org.blurnative.train.TensorBoardLog;
 import org.blurnative.train.Trainer;
 import org.blurnative.train.TrainingAbortedException;
 import org.blurnative.train.TrainingSettings;
@@ -42,7 +41,7 @@ import picocli.CommandLine;
 
 /**
  * What `train` and `finetune` share once their inputs are loaded and valid: the run directory,
- * run.json, the loop under a progress bar, and the final model.
+ * run.json, the loop with its progress display and TensorBoard event file, and the final model.
  */
 final class TrainingRun {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,6 +113,9 @@ final class TrainingRun {
       throws IOException {
     LaunchEnvironment launch = o.launch();
     Trainer.checkWorldSize(settings, launch.worldSize());  // before joining: every rank refuses alike
+    ProgressMode progressMode = ProgressMode.parse(o.progress);
+    ProgressInterval progressEvery = ProgressInterval.parse(o.progressEvery);
+    Path tensorboard = o.tensorboardDirectory();
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("task", task);
     info.put("config", config);
@@ -135,21 +137,22 @@ final class TrainingRun {
       if (collective.worldSize() > 1) {
         requireSameInitialTheta(collective, model);
       }
-      Opened opened = onRankZeroFirst(collective, "run directory", () -> open(o, info));
+      Opened opened = onRankZeroFirst(collective, "run directory", () -> open(o, info, tensorboard));
       try (RunDirectory run = opened == null ? null : opened.run()) {
         UnderflowWarning watched = new UnderflowWarning(rule, err);
         Trainer trainer = new Trainer(model, kernel, forget, retain, watched, settings, padId, o.out, collective);
         ReplicaDigest sums = new ReplicaDigest();
-        try (ProgressBar bar = run == null ? null : new ProgressBarBuilder().setTaskName(task)
-            .setInitialMax(settings.steps()).setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .setUpdateIntervalMillis(500).build()) {
-          trainer.run(o.resume, opened == null ? from -> {} : opened.onStart(), m -> {
+        try (StepLogs logs = run == null ? new StepLogs(ProgressDisplay.NONE, null)
+            : new StepLogs(progress(progressMode, progressEvery, task, settings.steps(), err), tensorboard)) {
+          trainer.run(o.resume, from -> {
+            if (opened != null) {
+              opened.onStart().accept(from);
+            }
+            logs.started(from);
+          }, m -> {
             watched.stepDone(m.step());
             sums.add(m.step(), orNaN(m.forgetLoss()), orNaN(m.retainLoss()), orNaN(m.d()), orNaN(m.ff()), orNaN(m.rr()));
-            if (bar != null) {
-              bar.stepTo(m.step());
-              bar.setExtraMessage(summary(m));
-            }
+            logs.stepped(m);
           });
         }
         if (collective.worldSize() > 1) {
@@ -157,13 +160,30 @@ final class TrainingRun {
         }
         if (run != null) {
           run.saveModel(model);
-          if (retain != null) {  // the paper's alignment figures need both gradients
+          boolean twoObjectives = retain != null;  // the paper's alignment figures need both gradients
+          if (twoObjectives) {
             AlignmentPlot.write(run.root().resolve("metrics.jsonl"), run.root().resolve("plots/alignment.png"), task);
           }
-          out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl"));
+          // the method's name is what follows "train " in the task (finetune has none)
+          TrainingReport.write(run.root(), task, rule, task.substring(task.indexOf(' ') + 1), twoObjectives);
+          out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl")
+              + ", report in " + run.root().resolve("report.md"));
         }
       }
     }
+  }
+
+  /**
+   * Rank 0's progress display: a bar where stderr is a terminal (or --progress bar), plain lines
+   * into {@code err} where it is a file or a pipe (as under --nproc, whose launcher prefixes them).
+   */
+  private static ProgressDisplay progress(ProgressMode mode, ProgressInterval every, String task, long steps,
+      PrintWriter err) {
+    if (mode == ProgressMode.OFF) {
+      return ProgressDisplay.NONE;
+    }
+    return mode.showsBar(StderrTerminal.isTerminal()) ? new ProgressBarDisplay(task, steps)
+        : new ProgressLines(err, task, steps, every, System::nanoTime);
   }
 
   /** Which micro-batches of a full batch each rank takes: k, k+W, … (DESIGN.md §8). */
@@ -213,10 +233,18 @@ final class TrainingRun {
   /** Rank 0's run directory, and what it does once the run knows the step it starts from. */
   private record Opened(RunDirectory run, LongConsumer onStart) {}
 
-  /** Locks --out and writes run.json, or (--resume) checks the options against it. */
-  private static Opened open(TrainingOptions o, Map<String, Object> info) throws IOException {
+  /**
+   * Locks --out and writes run.json, or (--resume) checks the options against it. A fresh run
+   * refuses a --tensorboard directory that holds another run's events, which TensorBoard would
+   * draw as one run with this one.
+   */
+  private static Opened open(TrainingOptions o, Map<String, Object> info, Path tensorboard) throws IOException {
     RunDirectory run = RunDirectory.open(o.out, o.resume);
     try {
+      if (!o.resume && tensorboard != null && !TensorBoardLog.eventFiles(tensorboard).isEmpty()) {
+        throw new IllegalArgumentException("--tensorboard " + tensorboard + " already holds the event file of another"
+            + " run; give each run its own directory (TensorBoard shows each subdirectory of its --logdir as a run)");
+      }
       if (o.resume) {  // run.json is rewritten once the run has restarted from its checkpoint
         RunDirectory.Resumption resumption = run.resumption(info,
             List.of("task", "config", "inputs", "settings", "trainable_parameters", "world_size", "dist_mode"));
@@ -306,16 +334,5 @@ final class TrainingRun {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String summary(StepMetrics m) {
-    String s = m.skipped() ? " skipped" : String.format(" f=%.4f", m.forgetLoss());
-    if (m.retainLoss() != null) {
-      s += String.format(" r=%.4f", m.retainLoss());
-    }
-    if (m.cos() != null) {
-      s += String.format(" cos=%+.2f", m.cos());
-    }
-    return s;
   }
 }

@@ -20,9 +20,10 @@ import org.blurnative.io.FileErrors;
 import org.blurnative.model.LlamaModel;
 
 /**
- * A run's output directory (DESIGN.md §5): run.json, metrics.jsonl, checkpoints/, model/. Never
- * overwrites a user's directory: a fresh run needs a new or empty one, a resumed run its own. Held
- * under an exclusive lock while open, so two runs can never write into one directory.
+ * A run's output directory (DESIGN.md §5): run.json, metrics.jsonl, checkpoints/, model/,
+ * tensorboard/, report.md. Never overwrites a user's directory: a fresh run needs a new or empty
+ * one, a resumed run its own. Held under an exclusive lock while open, so two runs can never write
+ * into one directory.
  */
 public final class RunDirectory implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -30,11 +31,11 @@ public final class RunDirectory implements AutoCloseable {
 
   /**
    * What a killed run of ours can leave at the top of the directory besides its outputs: the lock
-   * and the temporaries of run.json, metrics.jsonl and model/ (AtomicFiles' names). They do not
-   * make a directory "not empty", and are removed once the directory is locked.
+   * and the temporaries of run.json, metrics.jsonl, report.md and model/ (AtomicFiles' names). They
+   * do not make a directory "not empty", and are removed once the directory is locked.
    */
   private static final Pattern LEFTOVER =
-      Pattern.compile("\\.lock|\\.(run\\.json|metrics\\.jsonl)\\.\\d+\\.tmp|\\.model\\.\\d+");
+      Pattern.compile("\\.lock|\\.(run\\.json|metrics\\.jsonl|report\\.md)\\.\\d+\\.tmp|\\.model\\.\\d+");
 
   private final Path root;
   private final DirectoryLock lock;

@@ -40,7 +40,8 @@ class CrashSafetyTest {
 
   /** Six steps of `train` on {@link TinyModel}, with {@code forgetFile} as the forget set. */
   static CommandRunner.Result train(Path out, Path forgetFile, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--max-steps", "6", "--batch", "4", "--micro-batch", "2"));
+    List<String> args = new ArrayList<>(List.of("--max-steps", "6", "--batch", "4", "--micro-batch", "2",
+        "--progress", "off"));  // stderr holds just what went wrong
     args.addAll(List.of(extra));
     return TinyModel.train(shared, forgetFile, out, args.toArray(String[]::new));
   }

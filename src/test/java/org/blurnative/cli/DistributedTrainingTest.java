@@ -102,8 +102,8 @@ class DistributedTrainingTest {
         assertEquals(mode, run.path("dist_mode").asText());
         assertEquals(6, run.path("effective_batch").asInt());
         assertEquals(world == 2 ? "[[0,2,4],[1,3,5]]" : "[[0,3],[1,4],[2,5]]", run.path("micro_batches_by_rank").toString());
-        assertTrue(r.err().contains("[rank 0] train blur-npo"), "rank 0 shows the progress bar");
-        assertTrue(!r.err().contains("[rank 1] train blur-npo"), "only rank 0 shows the progress bar");
+        assertTrue(r.err().contains("[rank 0] train blur-npo"), "rank 0 shows progress");
+        assertTrue(!r.err().contains("[rank 1] train blur-npo"), "only rank 0 shows progress");
         JsonNode manifest = JSON.readTree(out.resolve("checkpoints/step-00000004/manifest.json").toFile());
         assertEquals(mode.equals("sharded") ? world : 1, manifest.path("optimizer").size(), manifest.toString());
 

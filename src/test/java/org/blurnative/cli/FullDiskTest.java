@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.blurnative.train.EventFileReader;
+import org.blurnative.train.TensorBoardLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Out of space while writing metrics or a checkpoint: one line, exit 2, no torn file, and the run
+ * Out of space while writing metrics, the TensorBoard event file or a checkpoint: one line, exit 2, no torn file, and the run
  * resumes to the uninterrupted θ once there is room. On a small tmpfs, which needs root (CI and
  * this project's machines run as root); elsewhere the tests say why they did not run.
  */
@@ -102,6 +105,12 @@ class FullDiskTest {
     return whole;
   }
 
+  /** The uninterrupted run's TensorBoard event file, relative to its directory. */
+  String eventFile() throws IOException {
+    Path board = whole().resolve("tensorboard");
+    return whole().relativize(TensorBoardLog.eventFiles(board).get(0)).toString();
+  }
+
   int pages(String file) throws IOException {
     return (int) ((Files.size(whole().resolve(file)) + PAGE - 1) / PAGE);
   }
@@ -126,6 +135,24 @@ class FullDiskTest {
     assertResumesToTheUninterruptedRun(run);
   }
 
+  @Test
+  void fullWhileWritingTheEventFile() throws Exception {
+    whole();
+    leaveFree(2);  // the lock and run.json: the event file's first record does not fit
+    Path run = disk.resolve("run");
+    CommandRunner.Result r = CrashSafetyTest.train(run, "--max-steps", STEPS);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    Path board = run.resolve("tensorboard");
+    assertTrue(r.err().contains("cannot write " + board.resolve(TensorBoardLog.eventFiles(board).get(0).getFileName())
+        + ": No space left on device"), r.err());
+    assertEquals(0, Files.size(TensorBoardLog.eventFiles(board).get(0)), "the failed write was cut back off");
+    assertResumesToTheUninterruptedRun(run);
+    List<Long> steps = EventFileReader.read(TensorBoardLog.eventFiles(board).get(0)).stream()
+        .map(EventFileReader.Event::step).toList();
+    assertEquals(LongStream.rangeClosed(0, Long.parseLong(STEPS)).boxed().toList(), steps, "every step once");
+  }
+
   /**
    * Room for the rows, with or without θ's pages besides, but not for the optimizer's state, which
    * a checkpoint writes first: the write LibTorch's own archive writer turned into a C++ abort
@@ -136,7 +163,7 @@ class FullDiskTest {
   void fullWhileWritingACheckpoint(boolean roomForTheta) throws Exception {
     String last = "checkpoints/step-000000" + STEPS;
     int room = 2 + pages("metrics.jsonl") + pages("run.json")  // the lock, run.json's temporary
-        + (roomForTheta ? pages(last + "/theta.safetensors") + 2 : 0);
+        + pages(eventFile()) + (roomForTheta ? pages(last + "/theta.safetensors") + 2 : 0);
     assertTrue(pages(last + "/optimizer-00000-of-00001.pt") > 4, "the optimizer's state cannot fit in what is left");
     leaveFree(room);
     Path run = disk.resolve("run");
