@@ -92,11 +92,12 @@ class FlatGradients:
         .grad) is copied into the buffer and the view restored. None means nothing was added."""
         if self.active is None:
             return
-        for p, view in zip(self.params, self._views[self.active]):
-            g = p.grad
-            if g is not None and g.data_ptr() != view.data_ptr():
-                view.copy_(g)
-                p.grad = view
+        with torch.no_grad():
+            for p, view in zip(self.params, self._views[self.active]):
+                g = p.grad
+                if g is not None and g.data_ptr() != view.data_ptr():
+                    view.copy_(g.detach())
+                    p.grad = view
 
     @contextlib.contextmanager
     def accumulate(self, which):

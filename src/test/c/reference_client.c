@@ -9,7 +9,8 @@
  * float32), all little-endian. Writes into DIR: sums.txt ("d F R nonfinite", %.17g: exact
  * round trip), u.bin (combine), sgd.bin (θ after STEPS apply_sgd calls) and adamw_theta.bin,
  * adamw_m.bin, adamw_v.bin (θ, m, v after STEPS apply_adamw calls from m = v = 0, betas 0.9 and
- * 0.999, eps 1e-3), each call with the same gradients, coefficients, lr and weight decay.
+ * 0.999, eps 1e-3), each call with the same gradients, coefficients, lr and weight decay: the
+ * layout of ReferenceCase.java, which writes the Java reference's outputs beside them.
  * Exit status: 0, 1 for a library error (its message on stderr), 2 for bad usage or I/O.
  */
 #include <errno.h>

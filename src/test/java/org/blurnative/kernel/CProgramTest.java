@@ -1,26 +1,16 @@
 package org.blurnative.kernel;
 
 import static org.bytedeco.pytorch.global.torch.ScalarType;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
-import org.blurnative.model.HostArrays;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +30,6 @@ class CProgramTest {
   static final Path SOURCES = Path.of("src", "test", "c").toAbsolutePath();
   static final Duration LIMIT = Duration.ofSeconds(120);
 
-  /** Sizes around every boundary: empty, one, the 8-wide vectors, a reduce block, a thread chunk. */
-  static final long[] SIZES = {0, 1, 7, 8, 9, 1023, 65_537, (1 << 17) + 3};
-  static final double CF = 0.37 - Math.PI;
-  static final double CR = 1.0;
-  static final float LR = 0x1p-7f;
-  static final float WEIGHT_DECAY = 0.125f;
-  static final int STEPS = 3;
 
   @TempDir static Path work;
   static Path referenceClient;
@@ -82,7 +65,7 @@ class CProgramTest {
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (ScalarType dtype : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
-      for (long n : SIZES) {
+      for (long n : ReferenceCase.SIZES) {
         cases.add(Arguments.of(dtype, n));
       }
     }
@@ -92,67 +75,12 @@ class CProgramTest {
   @ParameterizedTest(name = "{0} n={1}")
   @MethodSource("cases")
   void theCProgramGetsTheJavaReferenceResults(ScalarType dtype, long n) throws Exception {
-    long seed = System.nanoTime();
-    String ctx = dtype + " n=" + n + " seed=" + seed;
-    Random random = new Random(seed);
-    boolean bf16 = dtype == ScalarType.BFloat16;
-    float[] gf = gaussian(random, n, bf16), gr = gaussian(random, n, bf16), theta = gaussian(random, n, false);
-
-    Path dir = Files.createTempDirectory(work, "case");
-    Files.write(dir.resolve("gf.bin"), bytes(gf, bf16));
-    Files.write(dir.resolve("gr.bin"), bytes(gr, bf16));
-    Files.write(dir.resolve("theta.bin"), bytes(theta, false));
-    ChildProcess run = ChildProcess.run(LIMIT, List.of(referenceClient.toString(), dir.toString(),
-        Long.toString(n), bf16 ? "1" : "0", Double.toString(CF), Double.toString(CR),
-        Float.toString(LR), Float.toString(WEIGHT_DECAY), Integer.toString(STEPS)));
-    assertEquals(0, run.exitCode(), ctx + ": " + run.output());
-
-    try (PointerScope scope = new PointerScope()) {
-      UpdateKernel java = Backend.JAVA.open(0);
-      Tensor f = tensor(gf, dtype), r = tensor(gr, dtype);
-
-      GradientSums expected = java.reduce(f, r);
-      String[] sums = Files.readString(dir.resolve("sums.txt")).trim().split(" ");
-      GradientSums actual = new GradientSums(Double.parseDouble(sums[0]), Double.parseDouble(sums[1]),
-          Double.parseDouble(sums[2]), !sums[3].equals("0"));
-      BackendAgreementTest.assertSumsClose(expected, actual, BackendAgreementTest.REDUCE_TOLERANCE, ctx);
-      assertEquals(false, actual.nonFinite(), ctx);
-
-      // u is c_f·g_f + c_r·g_r in float64 rounded once, in C and in Java alike: the same bits
-      Tensor u = tensor(new float[(int) n], ScalarType.Float);
-      java.combine(f, r, CF, CR, u);
-      float[] expectedU = HostArrays.toFloats(u);
-      assertArrayEquals(expectedU, floats(dir.resolve("u.bin"), n), ctx + ": combine");
-
-      Tensor sgd = tensor(theta, ScalarType.Float);
-      try (FlatOptimizer opt = java.optimizer(sgd, new OptimizerSettings.Sgd(WEIGHT_DECAY))) {
-        stepTimes(opt, f, r);
-      }
-      assertClose(HostArrays.toFloats(sgd), floats(dir.resolve("sgd.bin"), n), 1e-6, ctx + ": apply_sgd θ");
-
-      Tensor adamw = tensor(theta, ScalarType.Float);
-      try (FlatOptimizer opt = java.optimizer(adamw, new OptimizerSettings.AdamW(0.9, 0.999, 1e-3, WEIGHT_DECAY))) {
-        stepTimes(opt, f, r);
-      }
-      assertClose(HostArrays.toFloats(adamw), floats(dir.resolve("adamw_theta.bin"), n), 1e-6,
-          ctx + ": apply_adamw θ");
-      // the same u every step: m = (1 − β1^t)·u and v = (1 − β2^t)·u² exactly, with the betas
-      // as the C struct holds them (1 − 0.999f is 5e-5 away from 0.001)
-      double beta1 = 0.9f, beta2 = 0.999f;
-      float[] m = new float[(int) n], v = new float[(int) n];
-      for (int i = 0; i < n; i++) {
-        m[i] = (float) ((1 - Math.pow(beta1, STEPS)) * expectedU[i]);
-        v[i] = (float) ((1 - Math.pow(beta2, STEPS)) * expectedU[i] * (double) expectedU[i]);
-      }
-      assertClose(m, floats(dir.resolve("adamw_m.bin"), n), 1e-6, ctx + ": apply_adamw m");
-      assertClose(v, floats(dir.resolve("adamw_v.bin"), n), 1e-6, ctx + ": apply_adamw v");
-    }
-  }
-
-  private static void stepTimes(FlatOptimizer opt, Tensor f, Tensor r) {
-    for (int t = 0; t < STEPS; t++) {
-      opt.step(f, r, CF, CR, LR);
-    }
+    ReferenceCase c = ReferenceCase.write(work, dtype, n);
+    List<String> command = new ArrayList<>(List.of(referenceClient.toString(), c.dir().toString()));
+    command.addAll(c.arguments());
+    ChildProcess run = ChildProcess.run(LIMIT, command);
+    assertEquals(0, run.exitCode(), c.context() + ": " + run.output());
+    c.assertProgramMatches();
   }
 
   /** gcc, as a user would run it: -I the header, -L the library, an rpath to find it at run time. */
@@ -174,58 +102,5 @@ class CProgramTest {
     ChildProcess build = ChildProcess.run(LIMIT, command);
     assertEquals(0, build.exitCode(), "gcc failed:\n" + build.output());
     return out;
-  }
-
-  /** n standard-normal values, rounded to bfloat16 (to nearest even) when {@code bf16}. */
-  static float[] gaussian(Random random, long n, boolean bf16) {
-    float[] x = new float[(int) n];
-    for (int i = 0; i < n; i++) {
-      float value = (float) random.nextGaussian();
-      x[i] = bf16 ? Float.intBitsToFloat(bf16Bits(value) << 16) : value;
-    }
-    return x;
-  }
-
-  static int bf16Bits(float value) {
-    int bits = Float.floatToRawIntBits(value);
-    return (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
-  }
-
-  /** Little-endian float32 or bfloat16 bits (the values are already bfloat16, so exact). */
-  static byte[] bytes(float[] x, boolean bf16) {
-    ByteBuffer buf = ByteBuffer.allocate(x.length * (bf16 ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
-    for (float value : x) {
-      if (bf16) {
-        buf.putShort((short) (Float.floatToRawIntBits(value) >>> 16));
-      } else {
-        buf.putFloat(value);
-      }
-    }
-    return buf.array();
-  }
-
-  static float[] floats(Path file, long n) throws IOException {
-    byte[] raw = Files.readAllBytes(file);
-    assertEquals(4 * n, raw.length, file + " has the wrong size");
-    float[] x = new float[(int) n];
-    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(x);
-    return x;
-  }
-
-  static Tensor tensor(float[] values, ScalarType dtype) {
-    Tensor t = values.length == 0
-        ? torch.zeros(new long[] {0}, new TensorOptions(ScalarType.Float))
-        : HostArrays.floats(values, values.length);
-    return dtype == ScalarType.Float ? t : t.to(dtype);
-  }
-
-  /** max|a − b| ≤ tol·max|expected|: float32 rounding against the vector's own scale. */
-  static void assertClose(float[] expected, float[] actual, double tol, String ctx) {
-    double diff = 0, scale = 0;
-    for (int i = 0; i < expected.length; i++) {
-      diff = Math.max(diff, Math.abs((double) actual[i] - expected[i]));
-      scale = Math.max(scale, Math.abs(expected[i]));
-    }
-    assertTrue(diff <= tol * scale, ctx + ": error " + diff + " against scale " + scale);
   }
 }
