@@ -16,8 +16,8 @@ docs/python.md has the whole story.
 
 from ._abi import ABI_VERSION, BF16, CPU_LIBRARY, CUDA_LIBRARY, F32, BlurError, Sums
 from ._abi import load as _load
-from .kernels import (apply_adamw, apply_sgd, combine, cpu_isa, get_num_threads, reduce,
-                      set_num_threads, sums_add)
+from .kernels import (apply_adamw, apply_sgd, combine, copy, cpu_isa, cuda_device_count,
+                      get_num_threads, reduce, set_num_threads, sums_add)
 from .rules import (BlurRule, Coefficients, Diagnostics, NormalizedDifferenceRule, Rule,
                     SwappedBlurRule, WeightedSumRule, rule)
 

@@ -12,7 +12,7 @@ OK, ERR_ARGUMENT, ERR_DEVICE = 0, 1, 2  # blur_status
 ABI_VERSION = 1                       # the BLUR_ABI_VERSION this binding speaks
 
 CPU_LIBRARY, CUDA_LIBRARY = "libblur.so", "libblur_cuda.so"
-# where a user points at a library; the second names are the older scripts/blur_ctypes.py ones
+# where a user points at a library; the second names are the ones gpu-check.sh has always read
 ENV = {CPU_LIBRARY: ("BLUR_NATIVE_LIB", "BLUR_LIB"),
        CUDA_LIBRARY: ("BLUR_NATIVE_CUDA_LIB", "BLUR_CUDA_LIB")}
 

@@ -14,8 +14,8 @@ import ctypes
 from . import _abi
 from ._abi import BF16, F32, AdamWHyper, BlurError, Sums
 
-__all__ = ["reduce", "combine", "apply_sgd", "apply_adamw", "sums_add", "set_num_threads",
-           "get_num_threads", "cpu_isa", "Sums", "BlurError"]
+__all__ = ["reduce", "combine", "apply_sgd", "apply_adamw", "copy", "sums_add", "set_num_threads",
+           "get_num_threads", "cpu_isa", "cuda_device_count", "Sums", "BlurError"]
 
 
 class _Buffer:
@@ -127,6 +127,21 @@ def apply_adamw(theta, m, v, gf, gr, cf, cr, lr, step, betas=(0.9, 0.999), eps=1
                     reserved=0, step=int(step))
     _run("apply_adamw", (f, r, t, m1, v1), t.ptr, m1.ptr, v1.ptr, f.ptr, r.ptr, f.numel, f.dtype,
          float(cf), float(cr), ctypes.byref(hp))
+
+
+def copy(dst, src):
+    """dst ← src byte for byte, with the kernels' threads (or on the current stream): the
+    bandwidth yardstick the benchmarks compare the kernels with."""
+    d, s = _describe(dst, "dst", True), _describe(src, "src", False)
+    nbytes = [b.numel * (2 if b.dtype == BF16 else 4) for b in (d, s)]
+    if None in (d.dtype, s.dtype) or nbytes[0] != nbytes[1]:
+        raise ValueError("dst and src must be float32 or bfloat16 buffers of the same size in bytes")
+    _run("copy", (d, s), d.ptr, s.ptr, nbytes[0])
+
+
+def cuda_device_count():
+    """CUDA devices libblur_cuda.so sees (0 without a driver or GPU)."""
+    return _abi.load(_abi.CUDA_LIBRARY).c.blur_cuda_device_count()
 
 
 def sums_add(a, b):
