@@ -51,6 +51,7 @@ class _BlurOptimizer(torch.optim.Optimizer):
         self.process_group, self.average_gradients = process_group, average_gradients
         self.steps, self.skips_in_a_row = 0, 0
         self._gradients = None
+        self.last_diagnostics = None
 
     def gradients(self):
         """The FlatGradients that step() uses when called without buffers: over this optimizer's
@@ -98,6 +99,7 @@ class _BlurOptimizer(torch.optim.Optimizer):
             diagnostics = rules.Diagnostics.of(d, f, r, c, clip_scale=scale)
         if grads is not None:
             grads.zero_()
+        self.last_diagnostics = diagnostics  # for trainers that call step() and log later
         return diagnostics
 
     def _buffers(self, forget, retain):

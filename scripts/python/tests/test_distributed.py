@@ -24,12 +24,17 @@ def free_port():
 
 
 def launch(world, out_dir, seed, mode):
-    """Starts `world` ranks and waits for them all, killing every one past LIMIT."""
+    return launch_module("tests.dist_worker", world, out_dir, seed, mode)
+
+
+def launch_module(module, world, out_dir, seed, mode):
+    """Starts `world` ranks of `module` (RANK WORLD_SIZE PORT OUT SEED MODE) and waits for them
+    all, killing every one past LIMIT; returns what each saved to OUT."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=PACKAGE + os.pathsep + os.environ.get("PYTHONPATH", ""),
                OMP_NUM_THREADS="1")
-    outs = [os.path.join(out_dir, f"{mode}-w{world}-r{k}.pt") for k in range(world)]
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.dist_worker", str(k), str(world),
+    outs = [os.path.join(out_dir, f"{module}-{mode}-w{world}-r{k}.pt") for k in range(world)]
+    procs = [subprocess.Popen([sys.executable, "-m", module, str(k), str(world),
                                str(port), outs[k], str(seed), mode], cwd=PACKAGE, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
              for k in range(world)]
