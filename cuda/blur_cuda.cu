@@ -45,6 +45,11 @@ int check_buffers(const char* size_name, int64_t n, int64_t element_bytes,
   const uintptr_t bytes = uintptr_t(n) * uintptr_t(element_bytes);
   for (const Buffer& b : buffers) {
     if (b.ptr == nullptr) return fail(BLUR_ERR_ARGUMENT, "%s is NULL", b.name);
+    // the GPU faults on a misaligned element load, and the fault poisons the caller's context
+    if (reinterpret_cast<uintptr_t>(b.ptr) % uintptr_t(element_bytes) != 0) {
+      return fail(BLUR_ERR_ARGUMENT, "%s is not aligned to its %d-byte elements", b.name,
+                  int(element_bytes));
+    }
     if (reinterpret_cast<uintptr_t>(b.ptr) > UINTPTR_MAX - bytes) {
       return fail(BLUR_ERR_ARGUMENT, "%s + %llu bytes runs past the end of the address space",
                   b.name, (unsigned long long)bytes);

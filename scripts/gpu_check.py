@@ -658,9 +658,12 @@ class Timer:
         end.synchronize()
         return start.elapsed_time(end)
 
-    def ms(self, fn):
+    def ms(self, fn, setup=None):
+        """Median ms of fn(); `setup`, when given, runs untimed before each run's cache flush."""
         times = []
         for i in range(self.warmup + self.runs):
+            if setup is not None:
+                setup()
             self.flush.zero_()
             t = self._once(fn)
             if i >= self.warmup:

@@ -17,7 +17,9 @@
  *   - u = c_f·g_f + c_r·g_r is formed in float64 and rounded to float32 once, so the low bits of
  *     c_f = γ − d/F survive and ⟨g_f, u⟩ = γF holds to float32 rounding of u alone.
  *   - All buffers hold n contiguous elements; n may be 0 (then any pointer, NULL included, will
- *     do). Buffers need no particular alignment. 0 <= n <= INT64_MAX / 4.
+ *     do). 0 <= n <= INT64_MAX / 4. libblur.so takes any address; libblur_cuda.so needs each
+ *     buffer aligned to its elements (4 bytes float32, 2 bfloat16) and takes the vector path
+ *     when all are 16-byte aligned.
  *   - Outputs (u; θ, m, v) must not overlap each other or the gradients, with one exception:
  *     combine's u may be exactly g_f or g_r when they are float32. Inputs may alias each other.
  *   - Every call validates its arguments and returns BLUR_OK or an error code; it never aborts.

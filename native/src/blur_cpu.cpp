@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
-#include <new>
+#include <stdexcept>
 #include <vector>
 
 #include "kernel_table.h"
@@ -204,7 +204,7 @@ int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blu
   std::vector<double> partial;
   try {
     partial.resize(3 * blocks);
-  } catch (const std::bad_alloc&) {
+  } catch (const std::exception&) {  // bad_alloc, or length_error for an absurd count
     return fail("blur_reduce: cannot allocate %lld block sums", static_cast<long long>(blocks));
   }
   auto reduce = kernels().reduce_block[dtype];

@@ -33,8 +33,9 @@ enum { N = 37 };  /* not a multiple of any vector width */
 static int checks, failures;
 
 /* buffers every case starts from; `pristine` holds the bytes they must still have afterwards */
-static float theta[N], m[N], v[N], u[N], gf[N], gr[N];
-static uint16_t gf16[N], gr16[N];
+/* 16-byte aligned, so that each case is refused for the reason it names, not for alignment */
+static _Alignas(16) float theta[N], m[N], v[N], u[N], gf[N], gr[N];
+static _Alignas(16) uint16_t gf16[N], gr16[N];
 static unsigned char pristine[6 * N * sizeof(float) + 2 * N * sizeof(uint16_t)];
 
 static void fill(void) {
@@ -101,6 +102,11 @@ static void reduce_cases(void) {
   /* a pointer near the top of the address space with n elements would wrap around */
   refused("reduce gf wraps the address space", e,
           CALL(reduce, (const void*)(UINTPTR_MAX - 7), gr, N, BLUR_F32, &out));
+#ifdef BLUR_TEST_CUDA
+  /* a float32 load from an odd address faults on the GPU: refused before any launch */
+  refused("reduce gf misaligned", e, CALL(reduce, (const char*)gf + 1, gr, N - 1, BLUR_F32, &out));
+  refused("combine u misaligned", ENTRY(combine), CALL(combine, gf, gr, N - 1, BLUR_F32, 1.0, 1.0, (float*)((char*)u + 2)));
+#endif
   memset(&out, 0x7F, sizeof out);
   expect_status("reduce n=0 with NULL buffers", CALL(reduce, NULL, NULL, 0, BLUR_F32, &out), BLUR_OK);
   checks++;
