@@ -2,7 +2,7 @@
 """bench_python_dropin: one BLUR optimizer step, blur_native.BlurAdamW against the official code's.
 
     python3 scripts/bench_python_dropin.py [--sizes 10000000 50000000] [--device cpu|cuda]
-                                            [--runs 7] [--warmup 2] [--threads 0] [--json FILE]
+        [--runs 7] [--warmup 2] [--threads 0] [--torch-threads 1] [--json FILE]
 
 On LLaMA-7B's 291 parameter tensors scaled to n elements (the proportions of scripts/gpu_check.py),
 with G_f and G_r already accumulated, it times what happens between the last backward pass and
@@ -84,15 +84,19 @@ def main():
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=0,
-                    help="torch and libblur threads (0: all cores)")
+    ap.add_argument("--threads", type=int, default=0, help="libblur threads (0: all cores)")
+    ap.add_argument("--torch-threads", type=int, default=1,
+                    help="torch's intra-op threads (default 1, blur-native's own policy on the "
+                         "CPU: with two pools spinning on shared cores torch's small per-tensor "
+                         "ops slow down many times over; 0 leaves torch's default)")
     ap.add_argument("--json", help="write the results here too")
     args = ap.parse_args()
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     if args.device == "cpu":
-        blur_native.set_num_threads(args.threads)
+        blur_native.set_num_threads(args.threads or os.cpu_count())
+    load_before = os.getloadavg()[0]
     timer = Timer(torch, args.device, args.runs, args.warmup)
     variants = [("foreach", dict(foreach=True))]
     if args.device == "cuda" and int(torch.__version__.split(".")[0]) >= 2:
@@ -121,8 +125,9 @@ def main():
     where = (torch.cuda.get_device_name(0) if args.device == "cuda"
              else f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, "
                   f"libblur {blur_native.get_num_threads()} threads ({blur_native.cpu_isa()})")
+    load = (load_before, os.getloadavg()[0])
     print(f"\nBlurAdamW.step vs the official per-tensor step, torch {torch.__version__}, {where}; "
-          f"median of {args.runs}\n")
+          f"median of {args.runs}; load average {load[0]:.1f} before, {load[1]:.1f} after\n")
     print("| n | tensors | official | official ms | blur_native ms | speedup |")
     print("|---:|---:|---|---:|---:|---:|")
     for r in rows:
@@ -130,7 +135,8 @@ def main():
               f"| {r['blur_ms']:.1f} | {r['speedup']:.2f}× |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": where, "torch": torch.__version__, "rows": rows}, f, indent=1)
+            json.dump({"machine": where, "torch": torch.__version__, "load_average": load,
+                       "rows": rows}, f, indent=1)
 
 
 if __name__ == "__main__":

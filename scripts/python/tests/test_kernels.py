@@ -114,24 +114,5 @@ class KernelsTest(unittest.TestCase):
             self.assertEqual(bn.reduce(gf, gr).nonfinite, 1, value)
 
 
-@unittest.skipUnless(torch.cuda.is_available(), "no CUDA device: the CUDA path runs in scripts/gpu-check.sh")
-class CudaKernelsTest(unittest.TestCase):
-
-    def test_cuda_tensors_on_a_side_stream_match_the_cpu_library(self):
-        rng = np.random.default_rng(s.seed())
-        for bf16 in (False, True):
-            gf, gr, f, r = s.gradients(rng, 2**20 + 5, bf16)
-            cpu = bn.reduce(gf, gr)
-            stream = torch.cuda.Stream()
-            with torch.cuda.stream(stream):
-                gfc, grc = as_torch(gf).cuda(), as_torch(gr).cuda()
-                got = bn.reduce(gfc, grc)
-                u = torch.zeros(gfc.numel(), device="cuda")
-                bn.combine(gfc, grc, CF, CR, u)
-            stream.synchronize()
-            s.assert_sums_close(self, (got.dot, got.ff, got.rr), (cpu.dot, cpu.ff, cpu.rr), 1e-9)
-            self.assertLessEqual(s.rel_error(u.cpu().numpy(), CF * f + CR * r), s.OUTPUT_TOL)
-
-
 if __name__ == "__main__":
     unittest.main()
