@@ -15,7 +15,10 @@ the next step's first one:
   with foreach=True (and, on CUDA with torch ≥ 2, fused=True), then zero_grad.
 
 Each timing is the median of --runs after --warmup, caches flushed before each (gpu_check.Timer);
-the gradients are refilled outside the timed region. Prints a Markdown table (and writes JSON).
+the gradients are refilled outside the timed region. For scale, blur_native.copy of as many bytes
+as the blur step moves at least (reduce reads 2n, AdamW reads 5n and writes 3n, zeroing writes
+2n: 12n floats, so a copy of 6n) is timed too: "of copy" is the copy's time ÷ the step's, 1.0
+meaning the step ran at the machine's copy bandwidth. Prints a Markdown table (and writes JSON).
 """
 
 import argparse
@@ -110,13 +113,18 @@ def main():
         gr = 0.5 * gf + torch.randn(n, generator=gen, device=args.device)
         refill, step = blur_contender(sizes, args.device, gen, gf, gr)
         blur_ms = timer.ms(step, setup=refill)
+        src = torch.randn(6 * n, generator=gen, device=args.device)
+        dst = torch.empty_like(src)
+        copy_ms = timer.ms(lambda: blur_native.copy(dst, src))
+        del src, dst
         for name, adamw in variants:
             refill, step = official_contender(sizes, args.device, gen, gf, gr, **adamw)
             official_ms = timer.ms(step, setup=refill)
             rows.append({"n": n, "tensors": len(sizes), "device": args.device,
                          "official": f"per-tensor projection + AdamW({name})",
                          "official_ms": official_ms, "blur_ms": blur_ms,
-                         "speedup": official_ms / blur_ms})
+                         "speedup": official_ms / blur_ms, "copy_ms": copy_ms,
+                         "blur_of_copy": copy_ms / blur_ms})
             print(f"  n={n:,}: blur_native {blur_ms:.1f} ms, official ({name}) {official_ms:.1f} ms, "
                   f"{official_ms / blur_ms:.2f}x", flush=True)
         if args.device == "cuda":
@@ -128,11 +136,11 @@ def main():
     load = (load_before, os.getloadavg()[0])
     print(f"\nBlurAdamW.step vs the official per-tensor step, torch {torch.__version__}, {where}; "
           f"median of {args.runs}; load average {load[0]:.1f} before, {load[1]:.1f} after\n")
-    print("| n | tensors | official | official ms | blur_native ms | speedup |")
-    print("|---:|---:|---|---:|---:|---:|")
+    print("| n | tensors | official | official ms | blur_native ms | speedup | copy ms | blur of copy |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['n']:,} | {r['tensors']} | {r['official']} | {r['official_ms']:.1f} "
-              f"| {r['blur_ms']:.1f} | {r['speedup']:.2f}× |")
+              f"| {r['blur_ms']:.1f} | {r['speedup']:.2f}× | {r['copy_ms']:.1f} | {r['blur_of_copy']:.2f} |")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": where, "torch": torch.__version__, "load_average": load,
