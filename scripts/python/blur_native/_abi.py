@@ -104,8 +104,9 @@ def candidates(name):
     then the checkout's build outputs (Maven's target/native/lib, then make's build/)."""
     found = [os.environ[v] for v in ENV[name] if os.environ.get(v)]
     found.append(os.path.join(_PACKAGE, name))
-    found.append(os.path.join(_CHECKOUT, "target", "native", "lib", name))
-    found.append(os.path.join(_CHECKOUT, "native" if name == CPU_LIBRARY else "cuda", "build", name))
+    if os.path.isfile(os.path.join(_CHECKOUT, "native", "include", "blur.h")):  # not once installed
+        found.append(os.path.join(_CHECKOUT, "target", "native", "lib", name))
+        found.append(os.path.join(_CHECKOUT, "native" if name == CPU_LIBRARY else "cuda", "build", name))
     return found
 
 

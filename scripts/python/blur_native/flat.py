@@ -135,6 +135,13 @@ class FlatParameters:
                 p.data = view
         self.master = self.working if self.dtype == torch.float32 else self.working.float()
 
+    def adopt(self):
+        """The float32 master from the model's current values: for a bfloat16 model whose weights
+        changed after construction (DDP's start-up broadcast from rank 0, a checkpoint loaded into
+        the model); nothing for float32, whose master is the model's storage."""
+        if self.master is not self.working:
+            self.master.copy_(self.working)
+
     def publish(self):
         """The updated float32 θ into the model's (bfloat16) parameters; nothing for float32."""
         if self.master is not self.working:

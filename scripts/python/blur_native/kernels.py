@@ -67,7 +67,7 @@ def _gradients(gf, gr):
 
 def _float32(name, x, numel):
     b = _describe(x, name, True)
-    if b.dtype != F32 or b.what == "numpy uint16":
+    if b.dtype != F32:
         raise TypeError(f"{name} is {b.what}; it must be float32")
     if b.numel != numel:
         raise ValueError(f"{name} has {b.numel} elements but g_f has {numel}")

@@ -91,6 +91,8 @@ class _BlurOptimizer(torch.optim.Optimizer):
         else:
             self.skips_in_a_row = 0
             c, scale = self._clipped(rule.coefficients(d, f, r), d, f, r, max_norm)
+            if self.steps == 0:  # weights set after construction (DDP's broadcast) count
+                self.flat.adopt()
             self.steps += 1
             for group, (begin, end) in zip(self.param_groups, self._ranges):
                 self._apply(group, self.flat.master[begin:end], gf[begin:end], gr[begin:end],

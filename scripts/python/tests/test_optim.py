@@ -105,6 +105,18 @@ class BlurAdamWTest(unittest.TestCase):
         working = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
         self.assertTrue(torch.equal(working, opt.flat.master.to(torch.bfloat16)))
 
+    def test_a_bfloat16_models_weights_changed_before_the_first_step_are_kept(self):
+        # what DDP's start-up broadcast does: new weights written into the model's storage
+        model = models.mlp(9, torch.bfloat16)
+        opt = bn.BlurAdamW(model.parameters(), lr=0.0, weight_decay=0.0)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.fill_(0.5)
+        models.accumulate(model, opt.gradients(), models.batches(9))
+        opt.step()  # lr 0: θ must stay what the model held
+        for p in model.parameters():
+            self.assertTrue(torch.all(p == 0.5))
+
     def test_resuming_from_state_dict_continues_bit_for_bit(self):
         def run(model, opt, seeds):
             for k in seeds:
