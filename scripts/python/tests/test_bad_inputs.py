@@ -1,10 +1,11 @@
 """Bad inputs are one clear Python exception, raised before the library is called or by the
 library's own refusal (BlurError); the process never crashes."""
 
-import ctypes
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 import numpy as np
@@ -122,6 +123,28 @@ class LibraryLoadingTest(unittest.TestCase):
         out = self.run_python("import blur_native\nprint(blur_native.load_library())",
                               BLUR_NATIVE_LIB=path)
         self.assertEqual(out.stdout.strip(), path, out.stderr)
+
+    def test_a_library_next_to_an_installed_package_is_found(self):
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        with tempfile.TemporaryDirectory() as site:
+            shutil.copytree(os.path.join(package, "blur_native"), os.path.join(site, "blur_native"))
+            beside = os.path.join(site, "blur_native", "libblur.so")
+            shutil.copy(bn.load_library(), beside)
+            env = {k: v for k, v in os.environ.items() if k not in _abi.ENV[_abi.CPU_LIBRARY]}
+            out = subprocess.run([sys.executable, "-c", "import blur_native; print(blur_native.load_library())"],
+                                 capture_output=True, text=True, timeout=60, cwd=site,
+                                 env=dict(env, PYTHONPATH=site))
+        self.assertEqual(out.stdout.strip(), beside, out.stderr)
+
+    def test_the_cuda_library_loads_and_refuses_without_a_gpu(self):
+        cuda = [p for p in _abi.candidates(_abi.CUDA_LIBRARY) if os.path.isfile(p)]
+        if not cuda:
+            self.skipTest("libblur_cuda.so was not built (no nvcc)")
+        lib = _abi.load(_abi.CUDA_LIBRARY, cuda[0])
+        self.assertGreaterEqual(bn.cuda_device_count(), 0)
+        # argument checks run before any CUDA call: the same answer with or without a GPU
+        self.assertEqual(lib.c.blur_cuda_reduce(None, None, 5, 0, None, None), _abi.ERR_ARGUMENT)
+        self.assertIn("blur_cuda_reduce: out is NULL", lib.last_error())
 
     def test_an_unloadable_file_is_a_blur_error(self):
         with self.assertRaisesRegex(bn.BlurError, "cannot load"):
