@@ -11,7 +11,8 @@ the next step's first one:
 - blur_native: BlurAdamW.step(FlatGradients): one reduce over the flat G_f and G_r, the BLUR
   coefficients, one fused AdamW pass, and zeroing G_f and G_r for the next accumulation;
 - official: the BLUR repository's per-tensor projection (d and F summed tensor by tensor with one
-  .item() each, u = g_r + (γ − d/F)·g_f per tensor, assigned to .grad), then torch.optim.AdamW
+  .item() each, u = g_r + (γ − d/F)·g_f per tensor, assigned to .grad without the extra clone
+  their code makes), then torch.optim.AdamW
   with foreach=True (and, on CUDA with torch ≥ 2, fused=True), then zero_grad.
 
 Each timing is the median of --runs after --warmup, caches flushed before each (gpu_check.Timer);
