@@ -6,6 +6,7 @@
  * points, which only name themselves in the error message and forward.
  */
 #include <algorithm>         // defines: std::min, std::max
+#include <cstdint>           // defines: INT64_MAX, UINTPTR_MAX
 #include <cfloat>            // defines: FLT_MAX
 #include <cmath>             // defines: std::isfinite, std::pow, std::sqrt
 #include <initializer_list>  // defines: the buffer lists of the checks
@@ -26,14 +27,67 @@ struct Buffer {
   const void* ptr;
 };
 
-int check_buffers(const char* size_name, int64_t n, std::initializer_list<Buffer> buffers) {
+// The largest element count accepted: n·4 bytes must be a valid int64_t. Above it, n is a
+// corrupted length, not a vector.
+constexpr int64_t kMaxElements = INT64_MAX / 4;
+
+// `n` elements of `element_bytes` each in every buffer: non-NULL when there is anything to touch,
+// and not wrapping past the top of the address space.
+int check_buffers(const char* size_name, int64_t n, int64_t element_bytes,
+                  std::initializer_list<Buffer> buffers) {
   if (n < 0) return fail(BLUR_ERR_ARGUMENT, "%s = %lld is negative", size_name, (long long)n);
+  // a byte count (copy) may be any int64_t; an element count at most INT64_MAX / 4, as on the CPU
+  if (element_bytes > 1 && n > kMaxElements) {
+    return fail(BLUR_ERR_ARGUMENT, "%s = %lld exceeds the largest vector an address space holds",
+                size_name, (long long)n);
+  }
   if (n == 0) return BLUR_OK;  // nothing is read or written, so any pointer will do
+  const uintptr_t bytes = uintptr_t(n) * uintptr_t(element_bytes);
   for (const Buffer& b : buffers) {
     if (b.ptr == nullptr) return fail(BLUR_ERR_ARGUMENT, "%s is NULL", b.name);
+    // the GPU faults on a misaligned element load, and the fault poisons the caller's context
+    if (reinterpret_cast<uintptr_t>(b.ptr) % uintptr_t(element_bytes) != 0) {
+      return fail(BLUR_ERR_ARGUMENT, "%s is not aligned to its %d-byte elements", b.name,
+                  int(element_bytes));
+    }
+    if (reinterpret_cast<uintptr_t>(b.ptr) > UINTPTR_MAX - bytes) {
+      return fail(BLUR_ERR_ARGUMENT, "%s + %llu bytes runs past the end of the address space",
+                  b.name, (unsigned long long)bytes);
+    }
   }
   return BLUR_OK;
 }
+
+bool overlap(const void* a, uintptr_t a_bytes, const void* b, uintptr_t b_bytes) {
+  const uintptr_t pa = reinterpret_cast<uintptr_t>(a), pb = reinterpret_cast<uintptr_t>(b);
+  return a_bytes > 0 && b_bytes > 0 && pa < pb + b_bytes && pb < pa + a_bytes;
+}
+
+// Outputs are written while other threads still read the inputs: an output overlapping another
+// buffer would read values this call already changed. The one overlap the kernels support is an
+// output that is exactly a float32 input (each element is read before it is written), which
+// `exact_alias_ok` allows. Call after check_buffers.
+int check_disjoint(std::initializer_list<Buffer> outputs, uintptr_t output_bytes,
+                   std::initializer_list<Buffer> inputs, uintptr_t input_bytes,
+                   bool exact_alias_ok) {
+  for (const Buffer* o = outputs.begin(); o != outputs.end(); ++o) {
+    for (const Buffer* p = o + 1; p != outputs.end(); ++p) {
+      if (overlap(o->ptr, output_bytes, p->ptr, output_bytes)) {
+        return fail(BLUR_ERR_ARGUMENT, "%s and %s overlap; each output needs its own memory",
+                    o->name, p->name);
+      }
+    }
+    for (const Buffer& in : inputs) {
+      if (!overlap(o->ptr, output_bytes, in.ptr, input_bytes)) continue;
+      if (exact_alias_ok && o->ptr == in.ptr && output_bytes == input_bytes) continue;
+      return fail(BLUR_ERR_ARGUMENT, "output %s overlaps input %s%s", o->name, in.name,
+                  exact_alias_ok ? " other than as the same float32 buffer" : "");
+    }
+  }
+  return BLUR_OK;
+}
+
+int64_t element_bytes(blur_dtype dtype) { return dtype == BLUR_BF16 ? 2 : 4; }
 
 int check_dtype(blur_dtype dtype) {
   if (dtype == BLUR_F32 || dtype == BLUR_BF16) return BLUR_OK;
@@ -211,7 +265,7 @@ int reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sum
            cudaStream_t stream) {
   if (out == nullptr) return fail(BLUR_ERR_ARGUMENT, "out is NULL");
   BLUR_TRY(check_dtype(dtype));
-  BLUR_TRY(check_buffers("n", n, {{"gf", gf}, {"gr", gr}}));
+  BLUR_TRY(check_buffers("n", n, element_bytes(dtype), {{"gf", gf}, {"gr", gr}}));
   if (n == 0) {
     *out = blur_sums{};
     return BLUR_OK;
@@ -243,14 +297,18 @@ int launch_apply(Device& dev, const void* gf, const void* gr, int64_t n, bool ve
 
 // What combine, apply_sgd and apply_adamw share once their own scalars are checked: the checks of
 // the gradients, the coefficients and the float32 `outputs` the update writes, then one launch.
+// `in_place_ok`: an output may be exactly a float32 gradient (combine only).
 template <typename Update>
 int apply(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
-          Update update, std::initializer_list<Buffer> outputs, cudaStream_t stream) {
+          Update update, std::initializer_list<Buffer> outputs, bool in_place_ok,
+          cudaStream_t stream) {
   BLUR_TRY(check_dtype(dtype));
   BLUR_TRY(check_coefficient("cf", cf));
   BLUR_TRY(check_coefficient("cr", cr));
-  BLUR_TRY(check_buffers("n", n, {{"gf", gf}, {"gr", gr}}));
-  BLUR_TRY(check_buffers("n", n, outputs));
+  BLUR_TRY(check_buffers("n", n, element_bytes(dtype), {{"gf", gf}, {"gr", gr}}));
+  BLUR_TRY(check_buffers("n", n, 4, outputs));
+  BLUR_TRY(check_disjoint(outputs, uintptr_t(n) * 4, {{"gf", gf}, {"gr", gr}},
+                          uintptr_t(n) * element_bytes(dtype), in_place_ok && dtype == BLUR_F32));
   if (n == 0) return BLUR_OK;
   Device* dev = nullptr;
   BLUR_TRY(current_device(&dev));
@@ -268,12 +326,16 @@ int apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtyp
   BLUR_TRY(check_nonnegative("lr", lr));
   BLUR_TRY(check_nonnegative("weight_decay", weight_decay));
   const SgdUpdate update{theta, lr, float(1.0 - double(lr) * weight_decay)};
-  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}}, stream);
+  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}}, false, stream);
 }
 
 int apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                 blur_dtype dtype, double cf, double cr, const blur_adamw* hp, cudaStream_t stream) {
   if (hp == nullptr) return fail(BLUR_ERR_ARGUMENT, "hp is NULL");
+  if (hp->reserved != 0) {
+    return fail(BLUR_ERR_ARGUMENT, "hp->reserved = %d must be 0 (zero-initialise blur_adamw)",
+                int(hp->reserved));
+  }
   BLUR_TRY(check_nonnegative("lr", hp->lr));
   BLUR_TRY(check_nonnegative("eps", hp->eps));
   BLUR_TRY(check_nonnegative("weight_decay", hp->weight_decay));
@@ -291,11 +353,13 @@ int apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr
                            hp->beta1, float(1.0 - hp->beta1),
                            hp->beta2, float(1.0 - hp->beta2),
                            float(lr / bc1), float(std::sqrt(bc2)), hp->eps};
-  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}, {"m", m}, {"v", v}}, stream);
+  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}, {"m", m}, {"v", v}}, false,
+               stream);
 }
 
 int copy(void* dst, const void* src, int64_t bytes, cudaStream_t stream) {
-  BLUR_TRY(check_buffers("bytes", bytes, {{"dst", dst}, {"src", src}}));
+  BLUR_TRY(check_buffers("bytes", bytes, 1, {{"dst", dst}, {"src", src}}));
+  BLUR_TRY(check_disjoint({{"dst", dst}}, uintptr_t(bytes), {{"src", src}}, uintptr_t(bytes), false));
   if (bytes == 0) return BLUR_OK;
   CUDA_CHECK(cudaMemcpyAsync(dst, src, size_t(bytes), cudaMemcpyDeviceToDevice, stream));
   return BLUR_OK;
@@ -336,7 +400,7 @@ int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype
 
 int blur_cuda_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf,
                       double cr, float* u, void* stream) {
-  return named(__func__, apply(gf, gr, n, dtype, cf, cr, CombineUpdate{u}, {{"u", u}},
+  return named(__func__, apply(gf, gr, n, dtype, cf, cr, CombineUpdate{u}, {{"u", u}}, true,
                                static_cast<cudaStream_t>(stream)));
 }
 

@@ -21,6 +21,7 @@ correctness check fails. torch and numpy are imported only by the mode that need
 """
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -29,9 +30,75 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from blur_ctypes import (BF16, ERR_ARGUMENT, F32, OK, AdamW, BlurError, Sums,  # noqa: E402
-                         blur_coefficients, load_cpu, load_cuda)
+# the blur_native package from this checkout (scripts/python), unless one is installed
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
+import blur_native  # noqa: E402
+from blur_native import BF16, F32, BlurError, Sums  # noqa: E402
+from blur_native._abi import ERR_ARGUMENT, OK, AdamWHyper  # noqa: E402
+
+
+class AdamW:
+    """AdamW's hyper-parameters and step number for one call; the defaults are torch.optim's."""
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, step=1):
+        # float32 as the C struct holds them, so the float64 references use the same values
+        self.lr, self.beta1, self.beta2, self.eps, self.weight_decay = (
+            float(ctypes.c_float(x).value) for x in (lr, beta1, beta2, eps, weight_decay))
+        self.step = step
+
+
+def blur_coefficients(sums, gamma=1.0):
+    """BLUR's (c_f, c_r) as the package's rule gives them (paper eq. 14)."""
+    c = blur_native.BlurRule(gamma).coefficients(sums.dot, sums.ff, sums.rr)
+    return c.cf, c.cr
+
+
+class LibraryUnderTest:
+    """One library (`path`) driven through the blur_native package, which dispatches by where
+    the buffers live: host arrays to libblur.so, CUDA tensors to libblur_cuda.so on torch's
+    current stream. `c`, `prefix` and `stream_arg` reach the raw C functions for the refusals."""
+
+    def __init__(self, path, cuda):
+        self.path = blur_native.load_library(path, cuda=cuda)
+        self._raw = blur_native._abi.load(
+            blur_native.CUDA_LIBRARY if cuda else blur_native.CPU_LIBRARY, self.path)
+        self.c, self.prefix, self.stream_arg = self._raw.c, self._raw.prefix, cuda
+        for name, argtypes in blur_native._abi._KERNELS.items():  # raw calls take None for NULL
+            getattr(self.c, self.prefix + name).argtypes = argtypes + ([ctypes.c_void_p] if cuda else [])
+
+    def last_error(self):
+        return self._raw.last_error()
+
+    def reduce(self, gf, gr):
+        return blur_native.reduce(gf, gr)
+
+    def combine(self, gf, gr, cf, cr, u):
+        blur_native.combine(gf, gr, cf, cr, u)
+
+    def apply_sgd(self, theta, gf, gr, cf, cr, lr, weight_decay=0.0):
+        blur_native.apply_sgd(theta, gf, gr, cf, cr, lr, weight_decay)
+
+    def apply_adamw(self, theta, m, v, gf, gr, cf, cr, hp):
+        blur_native.apply_adamw(theta, m, v, gf, gr, cf, cr, lr=hp.lr, step=hp.step,
+                                betas=(hp.beta1, hp.beta2), eps=hp.eps,
+                                weight_decay=hp.weight_decay)
+
+    def copy(self, dst, src):
+        blur_native.copy(dst, src)
+
+    def get_num_threads(self):
+        return blur_native.get_num_threads()
+
+    def device_count(self):
+        return blur_native.cuda_device_count()
+
+
+def load_cpu(path):
+    return LibraryUnderTest(path, cuda=False)
+
+
+def load_cuda(path):
+    return LibraryUnderTest(path or os.environ.get("BLUR_CUDA_LIB") or None, cuda=True)
 
 SIZES = [0, 1, 3, 7, 1023, 2**20 + 5, 50_000_000]
 BENCH_SIZES = [1_000_000, 10_000_000, 50_000_000, 200_000_000]
@@ -365,7 +432,7 @@ def check_refusals(lib, A, checks, dtype):
             call()
             checks.record(tag, False, "accepted")
         except BlurError as e:
-            checks.record(tag, e.status == ERR_ARGUMENT, f"status {e.status}: {e.message}")
+            checks.record(tag, e.status == ERR_ARGUMENT, f"status {e.status}: {e}")
         except Exception as e:  # the binding itself refused: not what this check is about
             checks.record(tag, False, f"{type(e).__name__}: {e}")
         checks.record(f"{tag}: buffers untouched",
@@ -391,7 +458,12 @@ def check_refusals(lib, A, checks, dtype):
         ("reduce n=0 with NULLs", OK, lambda: raw_status(lib, "reduce", None, None, 0, dtype, out)),
         ("apply_adamw n=0 with NULLs", OK,
          lambda: raw_status(lib, "apply_adamw", None, None, None, None, None, 0, dtype, 1.0, 1.0,
-                            AdamW())),
+                            AdamWHyper(1e-3, 0.9, 0.999, 1e-8, 0.01, 0, 1))),
+        ("apply_adamw hp.reserved=1", ERR_ARGUMENT,
+         lambda: raw_status(lib, "apply_adamw", None, None, None, None, None, 0, dtype, 1.0, 1.0,
+                            AdamWHyper(1e-3, 0.9, 0.999, 1e-8, 0.01, 1, 1))),
+        ("apply_sgd theta overlapping g_f", ERR_ARGUMENT,
+         lambda: raw_status(lib, "apply_sgd", f, f, r, n, dtype, 1.0, 1.0, 1e-3, 0.0)),
     ]
     for name, expected, call in raw:
         status = call()
@@ -439,6 +511,71 @@ def check_adamw_steps(lib, A, checks, n, dtype, offset):
                      rel_error(A, A.f64(theta), A.f64(p.detach())), OUTPUT_TOL)
 
 
+def check_side_streams(lib, A, checks):
+    """The package queues every call on torch's current stream: gradients a kernel writes on a
+    side stream, reduced and combined right after with no synchronisation, are read after the
+    write (on another stream the read would race it). torch's streams are non-blocking, so the
+    legacy default stream would not order them either."""
+    torch = A.torch
+    n = 1 << 24
+    for dtype, tdtype in ((F32, torch.float32), (BF16, torch.bfloat16)):
+        tag = f"side stream {DTYPES[dtype]} n={n}"
+
+        def check():
+            base, other = A.randn(n), A.randn(n)
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                gf, gr = (base * 3.0).to(tdtype), (other * 0.5 - base).to(tdtype)
+                s = lib.reduce(gf, gr)
+                u = torch.empty(n, device="cuda")
+                lib.combine(gf, gr, 0.75, -1.25, u)
+                f, r = gf.double(), gr.double()
+                d, ff, rr = float(f @ r), float(f @ f), float(r @ r)
+                err = rel_error(A, u.double(), 0.75 * f - 1.25 * r, 0.75 * f.abs() + 1.25 * r.abs())
+            side.synchronize()
+            checks.close(f"{tag}: reduce d", abs(s.dot - d), REDUCE_TOL * math.sqrt(ff * rr))
+            checks.close(f"{tag}: reduce F", abs(s.ff - ff), REDUCE_TOL * ff)
+            checks.close(f"{tag}: combine", err, OUTPUT_TOL)
+        checks.expect_ok(tag, check)
+
+
+def check_optimizer_on_cuda(A, checks):
+    """blur_native.BlurAdamW on a CUDA model (float32, and bfloat16 with its float32 master) for 5
+    BLUR steps against eq. 14 + AdamW in float64 on the same gradients."""
+    torch = A.torch
+    for dtype in (torch.float32, torch.bfloat16):
+        tag = f"BlurAdamW on CUDA {dtype}"
+
+        def check():
+            torch.manual_seed(7)
+            model = torch.nn.Sequential(torch.nn.Linear(64, 300), torch.nn.Tanh(),
+                                        torch.nn.Linear(300, 11)).to("cuda", dtype)
+            opt = blur_native.BlurAdamW(model.parameters(), lr=1e-3, eps=1e-3, rule="blur", gamma=1.0)
+            grads = opt.gradients()
+            theta = opt.flat.master.double().clone()
+            m, v = torch.zeros_like(theta), torch.zeros_like(theta)
+            hp = AdamW(lr=1e-3, eps=1e-3)
+            for step in range(1, 6):
+                x = torch.randn(32, 64, device="cuda", dtype=dtype)
+                y = torch.randint(0, 11, (32,), device="cuda")
+                with grads.accumulate("forget"):
+                    (-torch.nn.functional.cross_entropy(model(x[:16]).float(), y[:16])).backward()
+                with grads.accumulate("retain"):
+                    torch.nn.functional.cross_entropy(model(x[16:]).float(), y[16:]).backward()
+                f, r = grads.forget.double(), grads.retain.double()
+                diag = opt.step()
+                cf = 1.0 - float(f @ r) / float(f @ f)
+                hp.step = step
+                theta, m, v = adamw_reference(theta, m, v, cf * f + r, hp)
+                checks.close(f"{tag} step {step}: A_f = γ", abs(diag.A_f - 1.0), 1e-9)
+            checks.close(f"{tag}: θ after 5 steps", rel_error(A, opt.flat.master.double(), theta),
+                         STEPS_TOL)
+            working = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+            checks.record(f"{tag}: the model holds θ", torch.equal(working, opt.flat.master.to(dtype)))
+        checks.expect_ok(tag, check)
+
+
 def check_host_pointer(lib, A, checks):
     """Host memory handed to libblur_cuda.so is refused (or used, where the GPU reaches pageable
     memory: Grace Hopper, HMM), never a fault. Runs last: a sticky fault would spoil later calls."""
@@ -475,6 +612,8 @@ def run_correctness(lib, A, checks, max_n):
                                  lambda: check_adamw_steps(lib, A, checks, n, dtype, offset))
         print(f"  {DTYPES[dtype]} done", flush=True)
     if isinstance(A, TorchArrays) and A.device == "cuda":
+        check_side_streams(lib, A, checks)
+        check_optimizer_on_cuda(A, checks)
         checks.expect_ok("host pointer to libblur_cuda.so",
                          lambda: check_host_pointer(lib, A, checks))
 
@@ -519,9 +658,12 @@ class Timer:
         end.synchronize()
         return start.elapsed_time(end)
 
-    def ms(self, fn):
+    def ms(self, fn, setup=None):
+        """Median ms of fn(); `setup`, when given, runs untimed before each run's cache flush."""
         times = []
         for i in range(self.warmup + self.runs):
+            if setup is not None:
+                setup()
             self.flush.zero_()
             t = self._once(fn)
             if i >= self.warmup:

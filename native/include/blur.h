@@ -16,9 +16,15 @@
  *   - Gradients are float32 or bfloat16 (`blur_dtype`); θ and the optimizer state are float32.
  *   - u = c_f·g_f + c_r·g_r is formed in float64 and rounded to float32 once, so the low bits of
  *     c_f = γ − d/F survive and ⟨g_f, u⟩ = γF holds to float32 rounding of u alone.
- *   - All buffers hold n contiguous elements; n may be 0. Buffers need no particular alignment.
+ *   - All buffers hold n contiguous elements; n may be 0 (then any pointer, NULL included, will
+ *     do). 0 <= n <= INT64_MAX / 4. libblur.so takes any address; libblur_cuda.so needs each
+ *     buffer aligned to its elements (4 bytes float32, 2 bfloat16) and takes the vector path
+ *     when all are 16-byte aligned.
+ *   - Outputs (u; θ, m, v) must not overlap each other or the gradients, with one exception:
+ *     combine's u may be exactly g_f or g_r when they are float32. Inputs may alias each other.
  *   - Every call validates its arguments and returns BLUR_OK or an error code; it never aborts.
  *     blur_last_error() / blur_cuda_last_error() give a one-sentence message (thread-local).
+ *     What no library can check is that a pointer really holds n elements: that is the caller's.
  *   - reduce is deterministic: the vector is cut into fixed blocks of BLUR_REDUCE_BLOCK elements,
  *     each summed in a fixed lane order in float64, and the block sums are added in block order.
  *     The result does not depend on the number of threads (CPU) and is the same on every run.
@@ -77,7 +83,7 @@ typedef struct blur_adamw {
   float beta2;
   float eps;
   float weight_decay;
-  int32_t reserved;  /* 0 */
+  int32_t reserved;  /* must be 0 (refused otherwise): room for a later field */
   int64_t step;      /* t ≥ 1: the number of this update, counting from 1 */
 } blur_adamw;
 
@@ -86,8 +92,8 @@ typedef struct blur_adamw {
 BLUR_API int blur_abi_version(void);  /* BLUR_ABI_VERSION of the library actually loaded */
 BLUR_API const char* blur_last_error(void);
 
-/* Threads used by later calls on this process; 0 restores the OpenMP default. Results of every
- * entry point are bit-identical whatever the thread count. */
+/* Threads used by later calls on this process, 0..1024; 0 restores the OpenMP default. Results of
+ * every entry point are bit-identical whatever the thread count. */
 BLUR_API int blur_set_num_threads(int threads);
 BLUR_API int blur_get_num_threads(void);
 
@@ -97,7 +103,7 @@ BLUR_API const char* blur_cpu_isa(void);
 /* out ← (d, F, R, flag) over n elements of g_f and g_r (both of dtype). */
 BLUR_API int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out);
 
-/* u ← c_f·g_f + c_r·g_r, written as float32 (u may alias g_f or g_r only when dtype is BLUR_F32). */
+/* u ← c_f·g_f + c_r·g_r, written as float32 (u may be g_f or g_r itself only when dtype is BLUR_F32). */
 BLUR_API int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                  double cf, double cr, float* u);
 
@@ -109,10 +115,13 @@ BLUR_API int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_
 BLUR_API int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                      blur_dtype dtype, double cf, double cr, const blur_adamw* hp);
 
-/* a += b for sums from another shard: the doubles added in the caller's (rank) order, flags OR-ed */
-BLUR_API void blur_sums_add(blur_sums* a, const blur_sums* b);
+/* a += b for sums from another shard: the doubles added in the caller's (rank) order, flags OR-ed.
+ * Returns BLUR_OK, or BLUR_ERR_ARGUMENT when a or b is NULL. (Earlier headers of ABI 1 declared it
+ * void; a caller built against them ignores the status and works unchanged.) */
+BLUR_API int blur_sums_add(blur_sums* a, const blur_sums* b);
 
-/* Parallel memory copy with the same threads as the kernels: the benchmarks' bandwidth yardstick. */
+/* Parallel memory copy with the same threads as the kernels: the benchmarks' bandwidth yardstick.
+ * dst and src must not overlap. */
 BLUR_API int blur_copy(void* dst, const void* src, int64_t bytes);
 
 /* ---- CUDA: libblur_cuda.so, device pointers --------------------------------------------------

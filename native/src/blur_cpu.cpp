@@ -9,10 +9,12 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <new>
+#include <initializer_list>
+#include <stdexcept>
 #include <vector>
 
 #include "kernel_table.h"
@@ -78,14 +80,60 @@ void parallel_chunks(int64_t n, const Body& body) {
   }
 }
 
-int check_buffers(const char* fn, int64_t n, blur_dtype dtype,
-                  std::initializer_list<std::pair<const char*, const void*>> buffers) {
+// One buffer an entry point touches: its name for messages and the bytes [ptr, ptr + bytes).
+struct Span {
+  const char* name;
+  const void* ptr;
+  int64_t bytes;
+
+  uintptr_t begin() const { return reinterpret_cast<uintptr_t>(ptr); }
+  uintptr_t end() const { return begin() + static_cast<uintptr_t>(bytes); }
+  bool overlaps(const Span& o) const { return bytes > 0 && o.bytes > 0 && begin() < o.end() && o.begin() < end(); }
+};
+
+// The largest n any entry point accepts: n·4 bytes must be a valid int64_t, and so a size the
+// address space could hold. Anything above is a corrupted length, not a vector.
+constexpr int64_t kMaxElements = INT64_MAX / 4;
+
+int check_count(const char* fn, int64_t n, blur_dtype dtype) {
   if (n < 0) return fail("%s: n must be >= 0, got %lld", fn, static_cast<long long>(n));
+  if (n > kMaxElements)
+    return fail("%s: n = %lld exceeds the largest vector an address space holds (%lld)", fn,
+                static_cast<long long>(n), static_cast<long long>(kMaxElements));
   if (dtype != BLUR_F32 && dtype != BLUR_BF16)
     return fail("%s: unknown dtype %d (expected BLUR_F32=0 or BLUR_BF16=1)", fn, static_cast<int>(dtype));
-  if (n > 0)
-    for (const auto& [name, ptr] : buffers)
-      if (ptr == nullptr) return fail("%s: %s is NULL", fn, name);
+  return BLUR_OK;
+}
+
+// Non-NULL when there is anything to touch, and not wrapping past the top of the address space
+// (a pointer near it with a large n is a corrupted argument; reading it would fault).
+int check_spans(const char* fn, std::initializer_list<Span> spans) {
+  for (const Span& s : spans) {
+    if (s.bytes == 0) continue;  // nothing is read or written, so any pointer will do
+    if (s.ptr == nullptr) return fail("%s: %s is NULL", fn, s.name);
+    if (s.begin() > UINTPTR_MAX - static_cast<uintptr_t>(s.bytes))
+      return fail("%s: %s + %lld bytes runs past the end of the address space", fn, s.name,
+                  static_cast<long long>(s.bytes));
+  }
+  return BLUR_OK;
+}
+
+// Outputs are written while inputs are still being read, a vector at a time: an output that
+// overlaps another buffer would read values this call already changed. The one overlap the kernels
+// support is an output that is exactly a float32 input (each element is read before it is
+// written); `exact_alias_ok` allows that.
+int check_disjoint(const char* fn, std::initializer_list<Span> outputs, std::initializer_list<Span> inputs,
+                   bool exact_alias_ok) {
+  for (const Span* o = outputs.begin(); o != outputs.end(); ++o) {
+    for (const Span* p = o + 1; p != outputs.end(); ++p)
+      if (o->overlaps(*p)) return fail("%s: %s and %s overlap; each output needs its own memory", fn, o->name, p->name);
+    for (const Span& in : inputs) {
+      if (!o->overlaps(in)) continue;
+      if (exact_alias_ok && o->ptr == in.ptr && o->bytes == in.bytes) continue;
+      return fail("%s: output %s overlaps input %s%s", fn, o->name, in.name,
+                  exact_alias_ok ? " other than as the same float32 buffer" : "");
+    }
+  }
   return BLUR_OK;
 }
 
@@ -110,6 +158,10 @@ int check_learning_rate(const char* fn, double lr, double weight_decay) {
   return BLUR_OK;
 }
 
+// Above this, OpenMP would try to start more threads than any machine runs, and libgomp aborts
+// the process when it cannot create one.
+constexpr int kMaxThreads = 1024;
+
 }  // namespace
 
 extern "C" {
@@ -119,7 +171,8 @@ int blur_abi_version(void) { return BLUR_ABI_VERSION; }
 const char* blur_last_error(void) { return last_error; }
 
 int blur_set_num_threads(int t) {
-  if (t < 0) return fail("blur_set_num_threads: threads must be >= 0, got %d", t);
+  if (t < 0 || t > kMaxThreads)
+    return fail("blur_set_num_threads: threads must lie in [0, %d], got %d", kMaxThreads, t);
   requested_threads.store(t, std::memory_order_relaxed);
   return BLUR_OK;
 }
@@ -128,16 +181,22 @@ int blur_get_num_threads(void) { return threads(); }
 
 const char* blur_cpu_isa(void) { return kernels().isa; }
 
-void blur_sums_add(blur_sums* a, const blur_sums* b) {
+int blur_sums_add(blur_sums* a, const blur_sums* b) {
+  if (a == nullptr) return fail("blur_sums_add: a is NULL");
+  if (b == nullptr) return fail("blur_sums_add: b is NULL");
   a->dot += b->dot;
   a->ff += b->ff;
   a->rr += b->rr;
   a->nonfinite |= b->nonfinite;
+  return BLUR_OK;
 }
 
 int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out) {
-  if (out == nullptr) return fail("blur_reduce: out is NULL");
-  if (int s = check_buffers("blur_reduce", n, dtype, {{"gf", gf}, {"gr", gr}})) return s;
+  const char* fn = "blur_reduce";
+  if (out == nullptr) return fail("%s: out is NULL", fn);
+  if (int s = check_count(fn, n, dtype)) return s;
+  int64_t bytes = n * element_size(dtype);
+  if (int s = check_spans(fn, {{"gf", gf, bytes}, {"gr", gr, bytes}})) return s;
 
   // One (d, F, R) per fixed block; added afterwards in block order: the partition and the order
   // are properties of n alone, never of the thread count.
@@ -145,7 +204,7 @@ int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blu
   std::vector<double> partial;
   try {
     partial.resize(3 * blocks);
-  } catch (const std::bad_alloc&) {
+  } catch (const std::exception&) {  // bad_alloc, or length_error for an absurd count
     return fail("blur_reduce: cannot allocate %lld block sums", static_cast<long long>(blocks));
   }
   auto reduce = kernels().reduce_block[dtype];
@@ -176,8 +235,13 @@ int blur_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blu
 
 int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
                  float* u) {
-  if (int s = check_buffers("blur_combine", n, dtype, {{"gf", gf}, {"gr", gr}, {"u", u}})) return s;
-  if (int s = check_coefficients("blur_combine", cf, cr)) return s;
+  const char* fn = "blur_combine";
+  if (int s = check_count(fn, n, dtype)) return s;
+  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)}, out{"u", u, n * 4};
+  if (int s = check_spans(fn, {f, r, out})) return s;
+  // in place (u = g_f) works elementwise for float32; a bfloat16 input is half u's size
+  if (int s = check_disjoint(fn, {out}, {f, r}, dtype == BLUR_F32)) return s;
+  if (int s = check_coefficients(fn, cf, cr)) return s;
   auto combine = kernels().combine[dtype];
   parallel_chunks(n, [&](int64_t i, int64_t len) {
     combine(at(gf, i, dtype), at(gr, i, dtype), len, cf, cr, u + i);
@@ -188,7 +252,11 @@ int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, do
 int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                    double cf, double cr, float lr, float weight_decay) {
   const char* fn = "blur_apply_sgd";
-  if (int s = check_buffers(fn, n, dtype, {{"theta", theta}, {"gf", gf}, {"gr", gr}})) return s;
+  if (int s = check_count(fn, n, dtype)) return s;
+  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)};
+  Span params{"theta", theta, n * 4};
+  if (int s = check_spans(fn, {params, f, r})) return s;
+  if (int s = check_disjoint(fn, {params}, {f, r}, false)) return s;
   if (int s = check_coefficients(fn, cf, cr)) return s;
   if (int s = check_learning_rate(fn, lr, weight_decay)) return s;
   float decay = static_cast<float>(1.0 - static_cast<double>(lr) * weight_decay);
@@ -203,8 +271,13 @@ int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const voi
                      blur_dtype dtype, double cf, double cr, const blur_adamw* hp) {
   const char* fn = "blur_apply_adamw";
   if (hp == nullptr) return fail("%s: hp is NULL", fn);
-  if (int s = check_buffers(fn, n, dtype, {{"theta", theta}, {"m", m}, {"v", v}, {"gf", gf}, {"gr", gr}}))
-    return s;
+  if (hp->reserved != 0)
+    return fail("%s: hp->reserved must be 0, got %d (zero-initialise blur_adamw)", fn, hp->reserved);
+  if (int s = check_count(fn, n, dtype)) return s;
+  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)};
+  Span params{"theta", theta, n * 4}, first{"m", m, n * 4}, second{"v", v, n * 4};
+  if (int s = check_spans(fn, {params, first, second, f, r})) return s;
+  if (int s = check_disjoint(fn, {params, first, second}, {f, r}, false)) return s;
   if (int s = check_coefficients(fn, cf, cr)) return s;
   if (int s = check_finite(fn, {{"beta1", hp->beta1}, {"beta2", hp->beta2}, {"eps", hp->eps}})) return s;
   if (int s = check_learning_rate(fn, hp->lr, hp->weight_decay)) return s;
@@ -233,8 +306,11 @@ int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const voi
 }
 
 int blur_copy(void* dst, const void* src, int64_t bytes) {
-  if (bytes < 0) return fail("blur_copy: bytes must be >= 0, got %lld", static_cast<long long>(bytes));
-  if (bytes > 0 && (dst == nullptr || src == nullptr)) return fail("blur_copy: NULL buffer");
+  const char* fn = "blur_copy";
+  if (bytes < 0) return fail("%s: bytes must be >= 0, got %lld", fn, static_cast<long long>(bytes));
+  Span to{"dst", dst, bytes}, from{"src", src, bytes};
+  if (int s = check_spans(fn, {to, from})) return s;
+  if (int s = check_disjoint(fn, {to}, {from}, false)) return s;  // memcpy's own rule
   // One contiguous range per thread: large ranges let the C library's memcpy switch to
   // streaming stores, so the yardstick is the fastest copy this machine can do, not a strawman.
   int t = threads();

@@ -42,7 +42,7 @@ class ShardSumsTest {
       for (int rank = 1; rank + 1 < CUTS.length; rank++) {
         BlurNative.Sums shard = reduce(gf, gr, CUTS[rank], CUTS[rank + 1]);
         inJava = inJava.plus(sums(shard));
-        BlurNative.blur_sums_add(total, shard);
+        assertEquals(BlurNative.BLUR_OK, BlurNative.blur_sums_add(total, shard));
       }
       assertEquals(inJava, sums(total), "C and Java add the shards identically; " + v.context(N, ScalarType.Float));
       double scale = Math.sqrt(whole.ff() * whole.rr());
@@ -62,7 +62,7 @@ class ShardSumsTest {
       BlurNative.Sums clean = reduce(gf, gf, 0, CUTS[1]);
       BlurNative.Sums dirty = reduce(gf, gr, CUTS[1], N);
       assertEquals(1, dirty.nonfinite());
-      BlurNative.blur_sums_add(clean, dirty);
+      assertEquals(BlurNative.BLUR_OK, BlurNative.blur_sums_add(clean, dirty));
       assertEquals(1, clean.nonfinite());
     }
   }

@@ -108,8 +108,11 @@ public final class BlurNative {
       @Cast("const void*") long gf, @Cast("const void*") long gr, @Cast("int64_t") long n,
       @Cast("blur_dtype") int dtype, double cf, double cr, @Cast("const blur_adamw*") AdamWHyper hp);
 
-  /** a += b for sums from the next shard: the doubles added in the caller's (rank) order, flags OR-ed. */
-  public static native void blur_sums_add(Sums a, @Const Sums b);
+  /**
+   * a += b for sums from the next shard: the doubles added in the caller's (rank) order, flags
+   * OR-ed; BLUR_OK, or an error status when either is null.
+   */
+  public static native int blur_sums_add(Sums a, @Const Sums b);
 
   public static native int blur_copy(
       @Cast("void*") long dst, @Cast("const void*") long src, @Cast("int64_t") long bytes);
