@@ -12,6 +12,7 @@ import org.blurnative.kernel.GradientSums;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.update.BlurRule;
+import org.blurnative.update.ClippedCoefficients;
 import org.blurnative.update.Coefficients;
 import org.blurnative.update.Diagnostics;
 import org.blurnative.update.UpdateRule;
@@ -55,15 +56,10 @@ public final class BlurOptimizer implements AutoCloseable {
     if (sums.nonFinite()) {
       return new StepResult(sums, c, Diagnostics.of(sums, c), null, true);
     }
-    // clipping shortens u, never g_f or g_r (DESIGN.md §2)
-    double norm = Diagnostics.of(sums, c).updateNorm();
-    Double scale = null;
-    if (clipNorm > 0 && norm > clipNorm) {
-      scale = clipNorm / norm;
-      c = new Coefficients(c.cf() * scale, c.cr() * scale, c.forgetUnderflowed(), c.retainUnderflowed());
-    }
+    ClippedCoefficients clipped = ClippedCoefficients.of(c, sums, clipNorm);
+    c = clipped.coefficients();
     optimizer.step(gradForget, gradRetain, c.cf(), c.cr(), lr);
-    return new StepResult(sums, c, Diagnostics.of(sums, c), scale, false);
+    return new StepResult(sums, c, Diagnostics.of(sums, c), clipped.scale(), false);
   }
 
   /** One step from gradients in direct float32 buffers (their remaining elements). */

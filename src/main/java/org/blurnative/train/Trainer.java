@@ -21,6 +21,7 @@ import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.model.FlatGradients;
 import org.blurnative.model.FlatParameters;
 import org.blurnative.model.LlamaModel;
+import org.blurnative.update.ClippedCoefficients;
 import org.blurnative.update.Coefficients;
 import org.blurnative.update.Diagnostics;
 import org.blurnative.update.UpdateRule;
@@ -212,7 +213,7 @@ public final class Trainer {
                   adaptive ? lrScale : null, started);
             } else {
               skips = 0;
-              Combination combination = combination(sums);
+              ClippedCoefficients combination = combination(sums);
               Coefficients c = combination.coefficients();
               boolean probing = adaptive && step % settings.adaptiveLrEvery() == 0 && lr > 0;
               Tensor before = probing ? theta.clone() : null;
@@ -304,34 +305,26 @@ public final class Trainer {
     return evaluator.accumulate(side.objective().loss(), side.batch(), settings.microBatches());
   }
 
-  /** The step's (c_f, c_r) and, when --clip shortened u, the factor it was scaled by. */
-  private record Combination(Coefficients coefficients, Double clipScale) {}
-
   /** The rule's (c_f, c_r), scaled down when ‖u‖ exceeds --clip; (1, 0) for a single objective. */
-  private Combination combination(GradientSums sums) {
+  private ClippedCoefficients combination(GradientSums sums) {
     Coefficients c = retain == null ? new Coefficients(1, 0) : rule.coefficients(sums);
-    double norm = Diagnostics.of(sums, c).updateNorm();
-    if (settings.clipNorm() > 0 && norm > settings.clipNorm()) {
-      double scale = settings.clipNorm() / norm;
-      return new Combination(new Coefficients(c.cf() * scale, c.cr() * scale), scale);
-    }
-    return new Combination(c, null);
+    return ClippedCoefficients.of(c, sums, settings.clipNorm());
   }
 
   private StepMetrics applied(long step, int epoch, double forgetLoss, Double retainLoss,
-      GradientSums sums, Combination combination, double lr, Double lrScale, Double ratio, long started) {
+      GradientSums sums, ClippedCoefficients combination, double lr, Double lrScale, Double ratio, long started) {
     double seconds = (System.nanoTime() - started) / 1e9;
     Coefficients c = combination.coefficients();
     if (retain == null) {
       return new StepMetrics(step, epoch, forgetLoss, null, null, sums.ff(), null, null, null, null,
-          null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), combination.clipScale(), lr,
+          null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), combination.scale(), lr,
           lrScale, ratio, seconds, false);
     }
     Diagnostics dg = Diagnostics.of(sums, c);
     return new StepMetrics(step, epoch, forgetLoss, retainLoss, sums.dot(), sums.ff(), sums.rr(),
         c.cf(), c.cr(), StepMetrics.finite(dg.cos()), StepMetrics.finite(dg.forgetAlignment()),
         StepMetrics.finite(dg.retainAlignment()), StepMetrics.finite(dg.updateNorm()),
-        combination.clipScale(), lr, lrScale, ratio, seconds, false);
+        combination.scale(), lr, lrScale, ratio, seconds, false);
   }
 
   private static StepMetrics skipped(long step, int epoch, double forgetLoss, Double retainLoss,
