@@ -140,10 +140,11 @@ public final class FinetuneCommand implements Callable<Integer> {
         new ByteTokenizer().save(tokenizerDir);
       }
       tokenizer = Tokenizer.load(tokenizerDir);
-      model = LlamaModel.random(config, options.seed, options.device());
+      model = LlamaModel.random(options.precision() == null ? config : config.withTorchDtype(options.precision()),
+          options.seed, options.device());
       model.useTokenizerFrom(tokenizerDir);
     } else {
-      model = ModelInputs.loadModel("--model", start.model, options.device());
+      model = ModelInputs.loadModel("--model", start.model, options.precision(), options.device());
       tokenizer = Tokenizer.load(start.model);
     }
     try (model; tokenizer) {

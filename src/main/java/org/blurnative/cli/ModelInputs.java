@@ -18,6 +18,7 @@ import org.blurnative.data.TextSplit;
 import org.blurnative.data.TokenizedExample;
 import org.blurnative.io.FileErrors;
 import org.blurnative.io.InputFiles;
+import org.blurnative.model.Dtype;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.model.SafeTensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -34,6 +35,11 @@ final class ModelInputs {
    * and be written out as it came.
    */
   static LlamaModel loadModel(String flag, Path dir, Device device) throws IOException {
+    return loadModel(flag, dir, null, device);
+  }
+
+  /** As {@link #loadModel(String, Path, Device)}, converted to {@code dtype} (null: the config's). */
+  static LlamaModel loadModel(String flag, Path dir, Dtype dtype, Device device) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(flag + " " + dir + ": no such directory");
     }
@@ -45,7 +51,7 @@ final class ModelInputs {
       throw new IllegalArgumentException(flag + " " + dir + " has no weights ("
           + SafeTensors.SINGLE_FILE + " or " + SafeTensors.INDEX_FILE + ")");
     }
-    LlamaModel model = LlamaModel.load(dir, null, device);
+    LlamaModel model = LlamaModel.load(dir, dtype, device);
     try {
       requireFiniteWeights(flag, dir, model);
     } catch (IllegalArgumentException e) {

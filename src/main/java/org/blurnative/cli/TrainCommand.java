@@ -132,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (options.nproc != 1) {
       return TrainingRun.launchLocally(options, spec.commandLine());
     }
-    try (LlamaModel llm = ModelInputs.loadModel("--model", model, options.device()); Tokenizer tokenizer = Tokenizer.load(model)) {
+    try (LlamaModel llm = ModelInputs.loadModel("--model", model, options.precision(), options.device()); Tokenizer tokenizer = Tokenizer.load(model)) {
       int maxLength = MaxLength.forModel(options.givenMaxLength, llm.config(), "--model " + model);
       int layers = llm.config().numHiddenLayers();
       int layer = rmuLayer < 0 ? layers / 2 : rmuLayer;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.blurnative.dist.DistMode;
+import org.blurnative.model.Dtype;
 import org.bytedeco.pytorch.Device;
 import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.kernel.OptimizerSettings;
@@ -81,6 +82,10 @@ final class TrainingOptions {
   String device;
 
   private Device resolvedDevice;
+
+  @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+      description = "fp32, bf16 (bf16 weights, activations and gradient buffers for forward and backward; fp32 master θ and AdamW state, which checkpoints keep) or auto (the model's own torch_dtype) (default: ${DEFAULT-VALUE})")
+  String precision;
 
   @Option(names = "--threads", defaultValue = "0", description = "CPU threads for LibTorch and libblur, 0 for all cores (default: ${DEFAULT-VALUE})")
   int threads;
@@ -171,6 +176,16 @@ final class TrainingOptions {
       resolvedDevice = DeviceOption.parse(device, launch().localRank());
     }
     return resolvedDevice;
+  }
+
+  /** The dtype the model computes in: null for the model's own (--precision auto). */
+  Dtype precision() {
+    return switch (precision) {
+      case "auto" -> null;
+      case "fp32" -> Dtype.FLOAT32;
+      case "bf16" -> Dtype.BFLOAT16;
+      default -> throw new IllegalArgumentException("--precision must be fp32, bf16 or auto, got '" + precision + "'");
+    };
   }
 
   DistMode distMode() {

@@ -126,6 +126,7 @@ final class TrainingRun {
         "libtorch_intra_op", torch.get_num_threads(), "libblur", BlurNative.blur_get_num_threads()));
     info.put("world_size", launch.worldSize());
     info.put("dist_mode", o.distMode().flag());
+    info.put("precision", model.config().torchDtype().torchName());
     info.put("micro_batches_by_rank", microBatchesByRank(settings, launch.worldSize()));
     info.put("effective_batch", settings.batchSize());
     info.put("versions", Map.of("blur-native", VersionProvider.version(),
@@ -202,7 +203,7 @@ final class TrainingRun {
 
   /** What of run.json the ranks must share: all of it but threads and versions, and --resume. */
   private static final List<String> AGREED =
-      List.of("task", "config", "inputs", "settings", "backend", "world_size", "dist_mode", "resume");
+      List.of("task", "config", "inputs", "settings", "backend", "world_size", "dist_mode", "precision", "resume");
 
   /**
    * The ranks exchange a hash of their resolved configuration; when one differs from rank 0's,
@@ -247,7 +248,8 @@ final class TrainingRun {
       }
       if (o.resume) {  // run.json is rewritten once the run has restarted from its checkpoint
         RunDirectory.Resumption resumption = run.resumption(info,
-            List.of("task", "config", "inputs", "settings", "trainable_parameters", "world_size", "dist_mode"));
+            List.of("task", "config", "inputs", "settings", "trainable_parameters", "world_size", "dist_mode",
+                "precision"));
         return new Opened(run, from -> writeRunInfo(run, resumption.info(from)));
       }
       run.writeRunInfo(info);

@@ -45,11 +45,17 @@ public final class RunComparison {
     this.forbidden = forbidden;
   }
 
-  /** Compares the {@code keys} of run.json's {@code stored} with the resumed run's {@code now}. */
+  /**
+   * Compares the {@code keys} of run.json's {@code stored} with the resumed run's {@code now}. A key
+   * the stored run.json lacks altogether was written by a version without that option, which ran
+   * as its default does now (dist_mode replicated, precision the model's own): it is not compared.
+   */
   static RunComparison of(JsonNode stored, JsonNode now, List<String> keys) {
     List<Change> all = new ArrayList<>();
     for (String key : keys) {
-      collect(key, stored.path(key), now.path(key), all);
+      if (!stored.path(key).isMissingNode()) {
+        collect(key, stored.path(key), now.path(key), all);
+      }
     }
     List<Change> allowed = all.stream().filter(c -> MAY_CHANGE.matcher(c.key()).matches()).toList();
     Change forbidden = all.stream().filter(c -> !MAY_CHANGE.matcher(c.key()).matches()).findFirst().orElse(null);

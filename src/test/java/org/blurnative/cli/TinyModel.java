@@ -32,7 +32,10 @@ final class TinyModel {
     return model;
   }
 
-  /** `train` on the model and sets {@link #write} put in {@code dir}, for 2 quick steps, plus {@code extra}. */
+  /**
+   * `train` on the model and sets {@link #write} put in {@code dir}, for 2 quick steps, plus {@code
+   * extra}; without progress lines, so that what stderr holds is the run's messages alone.
+   */
   static CommandRunner.Result train(Path dir, Path out, String... extra) {
     return train(dir, dir.resolve("forget.jsonl"), out, extra);
   }
@@ -41,7 +44,8 @@ final class TinyModel {
   static CommandRunner.Result train(Path dir, Path forget, Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("train", "--model", dir.resolve("model").toString(),
         "--forget", forget.toString(), "--retain", dir.resolve("retain.jsonl").toString(),
-        "--out", out.toString(), "--max-steps", "2", "--batch", "2", "--micro-batch", "1", "--lr", "1e-3"));
+        "--out", out.toString(), "--max-steps", "2", "--batch", "2", "--micro-batch", "1", "--lr", "1e-3",
+        "--progress", "off"));
     args.addAll(List.of(extra));
     return CommandRunner.run(args.toArray(String[]::new));
   }
