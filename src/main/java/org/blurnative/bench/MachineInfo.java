@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import org.blurnative.io.ProcMemory;
 import org.blurnative.kernel.jni.BlurNative;
 import org.bytedeco.pytorch.global.torch;
 
@@ -34,7 +35,7 @@ public record MachineInfo(
     return new MachineInfo(
         readCpuModel(),
         Runtime.getRuntime().availableProcessors(),
-        meminfo("MemTotal:"),
+        ProcMemory.total(),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
         System.getProperty("java.version"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
@@ -48,15 +49,6 @@ public record MachineInfo(
         .filter(l -> l.startsWith("model name"))
         .map(l -> l.substring(l.indexOf(':') + 1).trim())
         .findFirst().orElse(UNKNOWN);
-  }
-
-  /** A kB field of /proc/meminfo in bytes, 0 when there is none (not Linux). */
-  static long meminfo(String field) {
-    return procLines("/proc/meminfo").stream()
-        .filter(l -> l.startsWith(field))
-        .map(l -> l.substring(field.length()).trim().split("\\s+")[0])
-        .mapToLong(kb -> Long.parseLong(kb) * 1024)
-        .findFirst().orElse(0);
   }
 
   private static List<String> procLines(String file) {

@@ -1,5 +1,6 @@
 package org.blurnative.bench;
 
+import org.blurnative.io.ProcMemory;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -20,7 +21,7 @@ final class MemoryBudget {
   /** @throws IllegalArgumentException naming the flag when the largest size would not fit */
   static void check(String flag, long largest) {
     long need = BYTES_PER_ELEMENT * largest;
-    long available = MachineInfo.meminfo("MemAvailable:");
+    long available = ProcMemory.available();
     long javacppLimit = Pointer.maxPhysicalBytes();
     if (available > 0 && need > available) {
       throw new IllegalArgumentException(String.format(

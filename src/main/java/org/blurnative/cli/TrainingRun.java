@@ -132,6 +132,9 @@ final class TrainingRun {
     info.put("versions", Map.of("blur-native", VersionProvider.version(),
         "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
     info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
+    MemoryCheck memory = MemoryCheck.of(model, forget, retain, settings, launch.worldSize(), o.distMode());
+    memory.printAndCheck(launch.rank() == 0 ? out : null, o.device().is_cpu());
+    info.put("memory_plan", memory.asJson());
 
     try (Collective collective = Collective.connect(launch, o.distTimeout(), o.distMode(), o.device())) {
       requireSameConfiguration(collective, info, o.resume);
@@ -169,6 +172,7 @@ final class TrainingRun {
           TrainingReport.write(run.root(), task, rule, task.substring(task.indexOf(' ') + 1), twoObjectives);
           out.println(task + ": model in " + run.model() + ", metrics in " + run.root().resolve("metrics.jsonl")
               + ", report in " + run.root().resolve("report.md"));
+          out.println(memory.measured());
         }
       }
     }

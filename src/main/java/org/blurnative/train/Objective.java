@@ -11,4 +11,9 @@ public record Objective(String role, Loss loss, List<TokenizedExample> examples)
       throw new IllegalArgumentException("the " + role + " set is empty");
     }
   }
+
+  /** Whether its loss compares the model with the frozen reference model (NPO, KL, RMU). */
+  public boolean needsReference() {
+    return LossEvaluator.needsReference(loss);
+  }
 }

@@ -111,8 +111,7 @@ public final class Trainer {
    */
   public List<StepMetrics> run(boolean resume, LongConsumer onStart, Consumer<StepMetrics> onStep)
       throws IOException {
-    boolean needsReference = LossEvaluator.needsReference(forget.loss())
-        || (retain != null && LossEvaluator.needsReference(retain.loss()));
+    boolean needsReference = forget.needsReference() || (retain != null && retain.needsReference());
     LlamaModel reference = needsReference ? model.frozenCopy() : null;
     try {
       return loop(new LossEvaluator(model, reference, collective.rank(), collective.worldSize()), resume,

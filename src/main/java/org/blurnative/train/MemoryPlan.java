@@ -1,0 +1,171 @@
+package org.blurnative.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.blurnative.dist.Shard;
+import org.blurnative.model.Dtype;
+import org.blurnative.model.ModelConfig;
+
+/**
+ * What one rank of a training run holds in memory, buffer by buffer, worked out from the model's
+ * shape before the trainer allocates anything (DESIGN.md §8; docs/scaling.md for a 7B model):
+ *
+ * <ul>
+ *   <li>the model's weights that are not trained, in the model's dtype;
+ *   <li>θ, the flat fp32 vector the optimizer updates (padded to whole shards when sharded); with a
+ *       bf16 or fp16 model, the model's trainable weights are a second, working copy in its dtype;
+ *   <li>G_f and G_r, in the model's dtype (G_r only with a retain objective);
+ *   <li>AdamW's m and v, fp32, over the part of θ this rank owns (all of it unless sharded);
+ *   <li>the frozen reference model (NPO, KL, RMU), all weights in the model's dtype;
+ *   <li>activations kept for backward, for one micro-batch: an estimate, see {@link #activations}.
+ * </ul>
+ *
+ * @param lines the buffers, in the order above (empty ones left out)
+ * @param activationBytes the activation estimate
+ */
+public record MemoryPlan(List<Line> lines, long activationBytes) {
+
+  /** One buffer: {@code elements} of {@code bytesPerElement} each. */
+  public record Line(String buffer, long elements, int bytesPerElement) {
+    public long bytes() {
+      return elements * bytesPerElement;
+    }
+  }
+
+  /**
+   * The run's shape.
+   *
+   * @param config the model, its torch_dtype the one it computes in
+   * @param allParameters every weight of the model
+   * @param trainableParameters those in θ
+   * @param retain whether there is a retain objective (and so G_r)
+   * @param reference whether a loss needs the frozen reference model
+   * @param adamw AdamW (m and v) rather than SGD (no state)
+   * @param worldSize ranks, and {@code sharded} whether they shard the optimizer state
+   * @param batch sequences per step, in {@code microBatches} forward/backward passes
+   * @param maxLength tokens per sequence, at most
+   */
+  public record Run(ModelConfig config, long allParameters, long trainableParameters, boolean retain,
+      boolean reference, boolean adamw, int worldSize, boolean sharded, int batch, int microBatches, int maxLength) {
+
+    /** Sequences in one forward/backward pass. */
+    int rowsPerMicroBatch() {
+      return (batch + microBatches - 1) / microBatches;
+    }
+  }
+
+  public static MemoryPlan of(Run r) {
+    Dtype dtype = r.config().torchDtype();
+    int b = dtype.bytes();
+    long n = r.trainableParameters();
+    long padded = r.sharded() ? r.worldSize() * Shard.stride(r.worldSize(), n) : n;
+    long owned = r.sharded() ? Shard.stride(r.worldSize(), n) : n;
+    List<Line> lines = new ArrayList<>();
+    lines.add(new Line("weights not trained", r.allParameters() - n, b));
+    lines.add(new Line("θ (fp32)", padded, Float.BYTES));
+    if (dtype != Dtype.FLOAT32) {
+      lines.add(new Line("working copy (" + dtype.torchName() + ")", n, b));
+    }
+    lines.add(new Line("G_f", padded, b));
+    if (r.retain()) {
+      lines.add(new Line("G_r", padded, b));
+    }
+    if (r.adamw()) {
+      lines.add(new Line("AdamW m, v" + (r.sharded() ? " (this rank's shard)" : ""), 2 * owned, Float.BYTES));
+    }
+    if (r.reference()) {
+      lines.add(new Line("reference model", r.allParameters(), b));
+    }
+    lines.removeIf(l -> l.elements() == 0);
+    return new MemoryPlan(List.copyOf(lines), activations(r));
+  }
+
+  /**
+   * Activations autograd keeps for one micro-batch of {@code rows × maxLength} tokens: per layer
+   * and token, the inputs and outputs of both RMSNorms (4h), q, k, v and their rotations (2h + 4kv),
+   * the attention output and its projection (2h), the MLP's gate, up, SiLU and product (4f), and
+   * the attention scores and probabilities (2·heads·T), in the model's dtype; then the logits, their
+   * fp32 log-softmax and its gradient (V·(b + 8) per token). An upper bound on this term: batches
+   * are padded to their longest sequence, not to --max-length.
+   */
+  static long activations(Run r) {
+    ModelConfig c = r.config();
+    long tokens = (long) r.rowsPerMicroBatch() * r.maxLength();
+    long h = c.hiddenSize();
+    long kv = h / c.numAttentionHeads() * c.numKeyValueHeads();
+    long perLayerToken = 8 * h + 4 * kv + 4L * c.intermediateSize() + 2L * c.numAttentionHeads() * r.maxLength();
+    int b = c.torchDtype().bytes();
+    return c.numHiddenLayers() * tokens * perLayerToken * b + tokens * c.vocabSize() * (b + 2L * Float.BYTES);
+  }
+
+  /**
+   * What would make {@code r} fit in {@code available} bytes, each change alone, in flags: bf16,
+   * more micro-batches, or the optimizer state sharded over more ranks, each with memory of its
+   * own (GPUs or machines: ranks on one machine share its memory). Empty when none alone does.
+   */
+  public static List<String> remedies(Run r, long available) {
+    List<String> remedies = new ArrayList<>();
+    if (r.config().torchDtype() == Dtype.FLOAT32) {
+      Run bf16 = new Run(r.config().withTorchDtype(Dtype.BFLOAT16), r.allParameters(), r.trainableParameters(),
+          r.retain(), r.reference(), r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength());
+      if (of(bf16).totalBytes() <= available) {
+        remedies.add("--precision bf16 (" + size(of(bf16).totalBytes()) + ")");
+      }
+    }
+    if (r.rowsPerMicroBatch() > 1) {
+      Run one = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), r.adamw(),
+          r.worldSize(), r.sharded(), r.batch(), r.batch(), r.maxLength());
+      if (of(one).totalBytes() <= available) {
+        remedies.add("--micro-batch " + r.batch() + " (one sequence per pass, " + size(of(one).totalBytes()) + ")");
+      }
+    }
+    if (r.adamw()) {
+      for (int world = Math.max(2, r.worldSize() * 2); world <= 1024; world *= 2) {
+        Run sharded = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), true,
+            world, true, r.batch(), r.microBatches(), r.maxLength());
+        if (of(sharded).totalBytes() <= available) {
+          remedies.add("--dist-mode sharded over " + world + " ranks with memory of their own, GPUs or machines ("
+              + size(of(sharded).totalBytes()) + " each)");
+          break;
+        }
+      }
+    }
+    return remedies;
+  }
+
+  /** Every buffer's bytes but the activations'. */
+  public long bufferBytes() {
+    return lines.stream().mapToLong(Line::bytes).sum();
+  }
+
+  public long totalBytes() {
+    return bufferBytes() + activationBytes;
+  }
+
+  /** One line: each buffer's size and bytes per trainable parameter, the activations, the total. */
+  public String describe(long trainableParameters, long availableBytes) {
+    StringBuilder s = new StringBuilder("memory plan per rank: ");
+    for (Line l : lines) {
+      s.append(l.buffer()).append(' ').append(size(l.bytes()));
+      if (trainableParameters > 0) {
+        s.append(String.format(Locale.ROOT, " (%.3g B/param)", (double) l.bytes() / trainableParameters));
+      }
+      s.append(", ");
+    }
+    s.append("activations ≈ ").append(size(activationBytes)).append("; total ").append(size(totalBytes()));
+    s.append(availableBytes > 0 ? " of " + size(availableBytes) + " available" : " (free memory unknown)");
+    return s.toString();
+  }
+
+  /** Bytes as people read them: KB, MB or GB (binary). */
+  public static String size(long bytes) {
+    if (bytes < 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+    }
+    if (bytes < 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+    }
+    return String.format(Locale.ROOT, "%.2f GB", bytes / (double) (1L << 30));
+  }
+}

@@ -1,0 +1,73 @@
+package org.blurnative.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.blurnative.model.Dtype;
+import org.blurnative.model.ModelConfig;
+import org.blurnative.model.SmallModels;
+import org.junit.jupiter.api.Test;
+
+/** The plan's buffers worked out by hand for each precision and mode, and what it suggests. */
+class MemoryPlanTest {
+  static final ModelConfig FP32 = SmallModels.byteLevel(64, 2, 4, 64);  // intermediate 168, 2 kv heads
+  static final long N = 1_000_000;       // trainable
+  static final long ALL = 1_200_000;     // every weight
+
+  static MemoryPlan.Run run(ModelConfig c, int world, boolean sharded) {
+    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64);
+  }
+
+  static Map<String, Long> bytes(MemoryPlan p) {
+    return p.lines().stream().collect(Collectors.toMap(MemoryPlan.Line::buffer, MemoryPlan.Line::bytes));
+  }
+
+  @Test
+  void fp32KeepsFourBuffersOfFourBytesAndTheReference() {
+    Map<String, Long> b = bytes(MemoryPlan.of(run(FP32, 1, false)));
+    assertEquals(Map.of("weights not trained", 4 * 200_000L, "θ (fp32)", 4 * N, "G_f", 4 * N, "G_r", 4 * N,
+        "AdamW m, v", 8 * N, "reference model", 4 * ALL), b);
+  }
+
+  @Test
+  void bf16HalvesTheModelsBuffersAndAddsTheWorkingCopy() {
+    Map<String, Long> b = bytes(MemoryPlan.of(run(FP32.withTorchDtype(Dtype.BFLOAT16), 1, false)));
+    assertEquals(Map.of("weights not trained", 2 * 200_000L, "θ (fp32)", 4 * N, "working copy (bfloat16)", 2 * N,
+        "G_f", 2 * N, "G_r", 2 * N, "AdamW m, v", 8 * N, "reference model", 2 * ALL), b);
+  }
+
+  /** 4 ranks: S = ceil(N/4) rounded up to 64 = 250,048; θ and G padded to 4·S; m, v over S. */
+  @Test
+  void shardedPadsTheFlatBuffersAndDividesTheOptimizerState() {
+    long stride = 250_048;
+    Map<String, Long> b = bytes(MemoryPlan.of(run(FP32, 4, true)));
+    assertEquals(4 * 4 * stride, b.get("θ (fp32)"));
+    assertEquals(4 * 4 * stride, b.get("G_f"));
+    assertEquals(2 * 4 * stride, b.get("AdamW m, v (this rank's shard)"));
+  }
+
+  /**
+   * 4 sequences of 64 tokens, h = 64, kv = 32, f = 168, 4 heads: per layer and token 8·64 + 4·32 +
+   * 4·168 + 2·4·64 = 1824 elements; 2 layers × 256 tokens × 1824 × 4 bytes, plus the logits 256 × V
+   * × (4 + 8).
+   */
+  @Test
+  void activationsFollowTheDocumentedCount() {
+    assertEquals(168, FP32.intermediateSize());
+    assertEquals(2L * 256 * 1824 * 4 + 256L * FP32.vocabSize() * 12, MemoryPlan.activations(run(FP32, 1, false)));
+  }
+
+  @Test
+  void aPlanThatDoesNotFitNamesWhatWould() {
+    MemoryPlan.Run r = run(FP32, 1, false);
+    long fp32 = MemoryPlan.of(r).totalBytes();
+    long bf16 = MemoryPlan.of(run(FP32.withTorchDtype(Dtype.BFLOAT16), 1, false)).totalBytes();
+    List<String> remedies = MemoryPlan.remedies(r, (fp32 + bf16) / 2);
+    assertTrue(remedies.get(0).startsWith("--precision bf16"), remedies.toString());
+    assertTrue(remedies.stream().anyMatch(s -> s.startsWith("--dist-mode sharded over 2 ranks")), remedies.toString());
+    assertEquals(List.of(), MemoryPlan.remedies(r, 1000), "nothing alone makes it fit in 1 KB");
+  }
+}
