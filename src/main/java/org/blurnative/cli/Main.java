@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    LibTorchNatives.extractBeforeLoading();
     System.exit(run(args));
   }
 

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * learning rate, lr_scale is its factor on the schedule for this step and gen_ratio GeN's r*
  * measured after it (on probing steps, when defined). When --clip shortened u, c_f, c_r, A_f, A_r
  * and u_norm describe the u that was applied and clip_scale the factor it was scaled by (BLUR's
- * A_f is then γ·clip_scale).
+ * A_f is then γ·clip_scale). phase_seconds splits the step's seconds ({@link StepTimes}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepMetrics(
@@ -32,6 +32,7 @@ public record StepMetrics(
     @JsonProperty("lr_scale") Double lrScale,
     @JsonProperty("gen_ratio") Double genRatio,
     double seconds,
+    @JsonProperty("phase_seconds") StepTimes phases,
     boolean skipped) {
 
   /** null for NaN and infinities, which JSON cannot hold. */

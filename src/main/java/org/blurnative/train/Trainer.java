@@ -180,13 +180,20 @@ public final class Trainer {
             StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, forgetBatch);
             StepSizeProbe.Side retainSide = retain == null ? null
                 : new StepSizeProbe.Side(retain, batch(retain, retainOrder.nextFull(forgetBatch.rows())));
+            StepTimes.Lap lap = new StepTimes.Lap();
             double forgetLocal = gradient(evaluator, forgetSide, grads, paddedForget);
+            double forgetSeconds = lap.seconds();
             double retainLocal = retain == null ? 0 : gradient(evaluator, retainSide, grads, paddedRetain);
+            Double retainSeconds = retain == null ? null : lap.seconds();
             collective.reduceGradients(paddedForget, paddedRetain);
-            GradientSums sums = collective.sumShards(kernel.reduce(shard.of(gradForget), shard.of(gradRetain)));
+            double exchangeSeconds = lap.seconds();
+            GradientSums local = kernel.reduce(shard.of(gradForget), shard.of(gradRetain));
+            double reduceSeconds = lap.seconds();
+            GradientSums sums = collective.sumShards(local);
             // the losses travel with whether a rank's clock made a checkpoint due, so that every
             // rank decides alike (sharded ranks write one together)
             double[] exchanged = collective.sumInRankOrder(forgetLocal, retainLocal, checkpointDue ? 1 : 0);
+            exchangeSeconds += lap.seconds();
             double forgetLoss = exchanged[0];
             Double retainLoss = retain == null ? null : exchanged[1];
             checkpointDue = exchanged[2] > 0;
@@ -199,6 +206,7 @@ public final class Trainer {
               // replaces its good checkpoints with states that cannot continue
               save(checkpoints, atStart, theta, optimizer);
               policy.saved();
+              lap.seconds();  // the save is no part of this step's update
             }
             checkpointDue = false;
             if (!finite) {
@@ -209,7 +217,8 @@ public final class Trainer {
                     + resumeAdvice(checkpoints));
               }
               metrics = skipped(step, forgetOrder.epoch(), forgetLoss, retainLoss, lr,
-                  adaptive ? lrScale : null, started);
+                  adaptive ? lrScale : null, started,
+                  new StepTimes(forgetSeconds, retainSeconds, exchangeSeconds, reduceSeconds, null));
             } else {
               skips = 0;
               ClippedCoefficients combination = combination(sums);
@@ -219,11 +228,13 @@ public final class Trainer {
               optimizer.step(owned.of(gradForget), owned.of(gradRetain), c.cf(), c.cr(), lr);
               collective.gatherParameters(parameters.padded());
               parameters.publish();
+              StepTimes times = new StepTimes(forgetSeconds, retainSeconds, exchangeSeconds, reduceSeconds,
+                  lap.seconds());
               StepSizeProbe.Result measured = probing
                   ? probe.probe(before, lrScale, c, forgetSide, retainSide) : null;
               metrics = applied(step, forgetOrder.epoch(), forgetLoss, retainLoss, sums, combination, lr,
                   adaptive ? lrScale : null, measured == null ? null : StepMetrics.finite(measured.ratio()),
-                  started);
+                  started, times);
               lrScale = measured == null ? lrScale : measured.nextScale();
             }
           }
@@ -311,25 +322,26 @@ public final class Trainer {
   }
 
   private StepMetrics applied(long step, int epoch, double forgetLoss, Double retainLoss,
-      GradientSums sums, ClippedCoefficients combination, double lr, Double lrScale, Double ratio, long started) {
+      GradientSums sums, ClippedCoefficients combination, double lr, Double lrScale, Double ratio, long started,
+      StepTimes times) {
     double seconds = (System.nanoTime() - started) / 1e9;
     Coefficients c = combination.coefficients();
     if (retain == null) {
       return new StepMetrics(step, epoch, forgetLoss, null, null, sums.ff(), null, null, null, null,
           null, null, StepMetrics.finite(Math.sqrt(sums.ff()) * c.cf()), combination.scale(), lr,
-          lrScale, ratio, seconds, false);
+          lrScale, ratio, seconds, times, false);
     }
     Diagnostics dg = Diagnostics.of(sums, c);
     return new StepMetrics(step, epoch, forgetLoss, retainLoss, sums.dot(), sums.ff(), sums.rr(),
         c.cf(), c.cr(), StepMetrics.finite(dg.cos()), StepMetrics.finite(dg.forgetAlignment()),
         StepMetrics.finite(dg.retainAlignment()), StepMetrics.finite(dg.updateNorm()),
-        combination.scale(), lr, lrScale, ratio, seconds, false);
+        combination.scale(), lr, lrScale, ratio, seconds, times, false);
   }
 
   private static StepMetrics skipped(long step, int epoch, double forgetLoss, Double retainLoss,
-      double lr, Double lrScale, long started) {
+      double lr, Double lrScale, long started, StepTimes times) {
     return new StepMetrics(step, epoch, StepMetrics.finite(forgetLoss),
         retainLoss == null ? null : StepMetrics.finite(retainLoss), null, null, null, null, null,
-        null, null, null, null, null, lr, lrScale, null, (System.nanoTime() - started) / 1e9, true);
+        null, null, null, null, null, lr, lrScale, null, (System.nanoTime() - started) / 1e9, times, true);
   }
 }

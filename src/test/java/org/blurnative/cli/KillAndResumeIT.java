@@ -155,6 +155,7 @@ class KillAndResumeIT {
     for (String line : Files.readAllLines(run.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
       ObjectNode row = (ObjectNode) JSON.readTree(line);
       row.remove("seconds");
+      row.remove("phase_seconds");
       rows.add(row);
     }
     return rows;

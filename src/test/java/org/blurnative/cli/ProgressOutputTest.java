@@ -86,6 +86,6 @@ class ProgressOutputTest {
 
   private static StepMetrics metrics(long step, Double cos) {
     return new StepMetrics(step, 1, 0.6931, 2.3026, null, null, null, null, null, cos, null, null, null, null,
-        1e-5, null, null, 2.0, false);
+        1e-5, null, null, 2.0, null, false);
   }
 }

@@ -96,11 +96,11 @@ class ProjectionSummaryTest {
   private static StepMetrics step(long step, double[] sums, double cf, double cr) {
     double d = sums[0], f = sums[1], r = sums[2];
     return new StepMetrics(step, 1, 2.0, 1.0, d, f, r, cf, cr, d / Math.sqrt(f * r), null, null, null, null,
-        1e-5, null, null, 0.5, false);
+        1e-5, null, null, 0.5, null, false);
   }
 
   private static StepMetrics skipped(long step) {
     return new StepMetrics(step, 1, null, null, null, null, null, null, null, null, null, null, null, null,
-        1e-5, null, null, 0.5, true);
+        1e-5, null, null, 0.5, null, true);
   }
 }

@@ -78,9 +78,9 @@ class TensorBoardLogTest {
     try (TensorBoardLog log = TensorBoardLog.continuingAfter(dir, 0, CLOCK)) {
       log.append(step(1, 0.25));
       log.append(new StepMetrics(2, 1, 3.25, 0.5, 2.0, 100.0, 4.0, 0.98, 1.0, 0.1, 1.0, 1.48, 10.1, null, 2e-5,
-          0.5, 1.25, 0.7, false));
+          0.5, 1.25, 0.7, null, false));
       log.append(new StepMetrics(3, 1, 3.0, Double.NaN, null, null, null, null, null, null, null, null, null, null,
-          3e-5, 0.5, null, 0.7, true));
+          3e-5, 0.5, null, 0.7, null, true));
     }
     Path written = TensorBoardLog.eventFiles(dir).get(0);
     assertArrayEquals(Files.readAllBytes(resource("events.out.tfevents.1764585600.blur-native")),
@@ -144,11 +144,11 @@ class TensorBoardLogTest {
 
   private static StepMetrics step(long step, double retainLoss) {
     return new StepMetrics(step, 1, 3.5, retainLoss, -0.125, 400.0, 1.6, 1.0000003125, 1.0, -0.3125, 1.0,
-        0.92, 20.0, 0.5, 1e-5, null, null, 0.7, false);
+        0.92, 20.0, 0.5, 1e-5, null, null, 0.7, null, false);
   }
 
   private static StepMetrics skipped(long step) {
     return new StepMetrics(step, 1, 3.5, Double.NaN, null, null, null, null, null, null, null, null, null, null,
-        1e-5, null, null, 0.7, true);
+        1e-5, null, null, 0.7, null, true);
   }
 }
