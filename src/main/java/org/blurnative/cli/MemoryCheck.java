@@ -24,6 +24,7 @@ final class MemoryCheck {
   private final long loadedBytes;     // the weights, already in memory when the plan is made
   private final long residentAtPlan;
   private final long heapAtPlan;
+  private long availableAtCheck;
 
   private MemoryCheck(MemoryPlan.Run run, long loadedBytes) {
     this.run = run;
@@ -46,21 +47,23 @@ final class MemoryCheck {
   }
 
   /**
-   * Prints the plan on {@code out} (null: not this rank's to print) and refuses, in one sentence,
-   * a plan larger than the available memory of {@code onCpu}'s machine.
+   * Refuses, in one sentence, a plan larger than the available memory of the machine when the run
+   * is on its CPU ({@code onCpu}), naming what would make it fit; before anything is allocated.
    */
-  void printAndCheck(PrintWriter out, boolean onCpu) {
-    long available = onCpu ? ProcMemory.available() : 0;
-    if (out != null) {
-      out.println(plan.describe(run.trainableParameters(), available));
-    }
-    if (available > 0 && plan.totalBytes() > available) {
-      List<String> remedies = MemoryPlan.remedies(run, available);
+  void requireFits(boolean onCpu) {
+    availableAtCheck = onCpu ? ProcMemory.available() : 0;
+    if (availableAtCheck > 0 && plan.totalBytes() > availableAtCheck) {
+      List<String> remedies = MemoryPlan.remedies(run, availableAtCheck);
       throw new IllegalArgumentException("the run needs about " + MemoryPlan.size(plan.totalBytes()) + " but "
-          + MemoryPlan.size(available) + " is available; " + (remedies.isEmpty()
+          + MemoryPlan.size(availableAtCheck) + " is available; " + (remedies.isEmpty()
               ? "no one change of --precision, --micro-batch or --dist-mode sharded makes it fit"
               : "it would fit with " + String.join(", or ", remedies)));
     }
+  }
+
+  /** The plan in one line, against the memory {@link #requireFits} found available. */
+  String describe() {
+    return plan.describe(run.trainableParameters(), availableAtCheck);
   }
 
   /** run.json's record of the plan, in bytes. */

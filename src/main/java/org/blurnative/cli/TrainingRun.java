@@ -133,7 +133,7 @@ final class TrainingRun {
         "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
     info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
     MemoryCheck memory = MemoryCheck.of(model, forget, retain, settings, launch.worldSize(), o.distMode());
-    memory.printAndCheck(launch.rank() == 0 ? out : null, o.device().is_cpu());
+    memory.requireFits(o.device().is_cpu());
     info.put("memory_plan", memory.asJson());
 
     try (Collective collective = Collective.connect(launch, o.distTimeout(), o.distMode(), o.device())) {
@@ -143,6 +143,9 @@ final class TrainingRun {
       }
       Opened opened = onRankZeroFirst(collective, "run directory", () -> open(o, info, tensorboard));
       try (RunDirectory run = opened == null ? null : opened.run()) {
+        if (run != null) {
+          out.println(memory.describe());  // once the run is sure to start, by the rank that writes it
+        }
         UnderflowWarning watched = new UnderflowWarning(rule, err);
         Trainer trainer = new Trainer(model, kernel, forget, retain, watched, settings, padId, o.out, collective);
         ReplicaDigest sums = new ReplicaDigest();
