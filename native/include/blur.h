@@ -115,6 +115,19 @@ BLUR_API int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_
 BLUR_API int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                      blur_dtype dtype, double cf, double cr, const blur_adamw* hp);
 
+/* The two applies above that also write θ's bfloat16 working copy, for bf16 mixed precision
+ * (fp32 master θ and state, bf16 weights for forward and backward): in the same pass, after θ is
+ * updated, theta_bf16[i] ← round-to-nearest-even of the new θ[i] (as c10::BFloat16 rounds; NaN
+ * becomes the quiet NaN 0x7FC0, values past bfloat16's range ±Inf). θ, m and v get the same bits
+ * as the plain entry point's. theta_bf16 holds n uint16_t and is one more output: it must not
+ * overlap θ, m, v or the gradients. Added in ABI 1 (adding functions keeps the version).       */
+BLUR_API int blur_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf, const void* gr,
+                            int64_t n, blur_dtype dtype, double cf, double cr, float lr,
+                            float weight_decay);
+BLUR_API int blur_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m, float* v,
+                              const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                              double cf, double cr, const blur_adamw* hp);
+
 /* a += b for sums from another shard: the doubles added in the caller's (rank) order, flags OR-ed.
  * Returns BLUR_OK, or BLUR_ERR_ARGUMENT when a or b is NULL. (Earlier headers of ABI 1 declared it
  * void; a caller built against them ignores the status and works unchanged.) */
@@ -145,6 +158,13 @@ BLUR_API int blur_cuda_apply_sgd(float* theta, const void* gf, const void* gr, i
 BLUR_API int blur_cuda_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr,
                           int64_t n, blur_dtype dtype, double cf, double cr,
                           const blur_adamw* hp, void* stream);
+/* the bf16-copy applies of libblur.so (see there) on device memory; theta_bf16 2-byte aligned */
+BLUR_API int blur_cuda_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf,
+                                 const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
+                                 float lr, float weight_decay, void* stream);
+BLUR_API int blur_cuda_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m, float* v,
+                                   const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                                   double cf, double cr, const blur_adamw* hp, void* stream);
 /* device-to-device copy on `stream`, the GPU bandwidth yardstick */
 BLUR_API int blur_cuda_copy(void* dst, const void* src, int64_t bytes, void* stream);
 
