@@ -1,8 +1,9 @@
 /*
- * apply.cuh — the elementwise kernel behind combine, apply_sgd and apply_adamw (apex multi_tensor
- * style: one harness, small functors). The harness forms u = c_f·g_f + c_r·g_r in registers; the
- * functor decides what u does to θ and the optimizer state. u itself is never stored unless the
- * functor is the combine one.
+ * apply.cuh — the elementwise kernel behind combine, apply_sgd and apply_adamw and their _bf16copy
+ * twins (apex multi_tensor style: one harness, small functors). The harness forms
+ * u = c_f·g_f + c_r·g_r in registers; the functor decides what u does to θ and the optimizer state,
+ * and with Copy also writes θ's bfloat16 working copy. u itself is never stored unless the functor
+ * is the combine one.
  */
 #pragma once
 

@@ -296,8 +296,9 @@ int launch_apply(Device& dev, const void* gf, const void* gr, int64_t n, bool ve
 }
 
 // What combine, apply_sgd and apply_adamw share once their own scalars are checked: the checks of
-// the gradients, the coefficients and the float32 `outputs` the update writes, then one launch.
-// `in_place_ok`: an output may be exactly a float32 gradient (combine only).
+// the gradients, the coefficients, the float32 `outputs` the update writes and the bf16 working
+// `copy` (the _bf16copy entry points), then one launch. `in_place_ok`: an output may be exactly a
+// float32 gradient (combine only).
 // The bfloat16 working copy of θ that a *_bf16copy entry point writes; the others pass none.
 struct WorkingCopy {
   bool wanted;

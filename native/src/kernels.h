@@ -1,5 +1,6 @@
 // kernels.h — the reduce and apply kernels, written once over F8 and compiled once per instruction
 // set (isa_avx2.cpp, isa_portable.cpp), each build exporting a KernelTable (defines: make_table).
+// The applies with and without θ's bf16 working copy are one functor each, Copy a template switch.
 //
 // The caller (blur_cpu.cpp) validates arguments and cuts the vector into ranges for the threads;
 // everything here works on one range and trusts its inputs.
