@@ -1,6 +1,10 @@
 """apply_sgd / apply_adamw with theta_bf16: θ, m, v bit-identical to the plain entry points, and
 the working copy bit-equal to the round-to-nearest-even of the new θ, computed here and by torch."""
 
+import hashlib
+import os
+import subprocess
+import sys
 import unittest
 
 import numpy as np
@@ -21,6 +25,24 @@ def rne_bits(theta):
 
 def torch_bits(theta):
     return torch.from_numpy(np.array(theta, np.float32)).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+
+
+def copy_digest(seed):
+    """SHA-256 of θ, m, v and the copy after two AdamW steps with the copy, both gradient dtypes,
+    over vector bodies, tails and the special values: what the instruction sets must agree on."""
+    rng = np.random.default_rng(seed)
+    h = hashlib.sha256()
+    for bf16 in (False, True):
+        n = 65_537
+        gf, gr, _, _ = s.gradients(rng, n, bf16)
+        theta = rng.standard_normal(n).astype(np.float32)
+        theta[:4] = (1.0 + 2.0 ** -8, np.finfo(np.float32).max, np.nan, -0.0)
+        m, v, copy = np.zeros(n, np.float32), np.zeros(n, np.float32), np.zeros(n, np.uint16)
+        for step in (1, 2):
+            bn.apply_adamw(theta, m, v, gf, gr, CF, CR, lr=1e-3, step=step, theta_bf16=copy)
+        for x in (theta, m, v, copy):
+            h.update(x.tobytes())
+    return h.hexdigest()
 
 
 class WorkingCopyTest(unittest.TestCase):
@@ -85,6 +107,19 @@ class WorkingCopyTest(unittest.TestCase):
             self.assertEqual(copy[-1], 0x7FC0, "NaN is a quiet NaN")
             self.assertEqual(copy[pad + 1], 0x3F80, "a tie rounds to the even 1.0")
             self.assertEqual(copy[pad + 5], 0x7F80, "float32's largest value rounds up to +Inf")
+
+    def test_portable_kernels_write_the_avx2_bits(self):
+        if bn.cpu_isa() != "avx2":
+            self.skipTest("this CPU has no AVX2: only the portable kernels run here")
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        child = subprocess.run(
+            [sys.executable, "-c", "import sys; from tests.test_bf16copy import bn, copy_digest; "
+             "print(bn.cpu_isa(), copy_digest(int(sys.argv[1])))", str(self.seed)],
+            env=dict(os.environ, BLUR_CPU_ISA="portable", PYTHONPATH=package), cwd=package,
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(child.returncode, 0, child.stderr)
+        self.assertEqual(child.stdout.split(), ["portable", copy_digest(self.seed)],
+                         f"seed={self.seed}")
 
     def test_a_copy_that_is_not_bfloat16_is_refused(self):
         gf, gr, _, _ = s.gradients(self.rng, 9, False)
