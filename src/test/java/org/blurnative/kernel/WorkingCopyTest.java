@@ -14,6 +14,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -176,7 +177,7 @@ class WorkingCopyTest {
 
   /** A bfloat16 buffer of n elements, filled with a NaN pattern the kernels never write. */
   private static Tensor bf16(long n) {
-    Tensor bits = torch.full(new long[] {n}, new org.bytedeco.pytorch.Scalar(-1),
+    Tensor bits = torch.full(new long[] {n}, new Scalar(-1),
         new TensorOptions(ScalarType.Short));
     return bits.view(ScalarType.BFloat16);
   }
