@@ -1,8 +1,9 @@
 /*
- * apply.cuh — the elementwise kernel behind combine, apply_sgd and apply_adamw (apex multi_tensor
- * style: one harness, small functors). The harness forms u = c_f·g_f + c_r·g_r in registers; the
- * functor decides what u does to θ and the optimizer state. u itself is never stored unless the
- * functor is the combine one.
+ * apply.cuh — the elementwise kernel behind combine, apply_sgd and apply_adamw and their _bf16copy
+ * twins (apex multi_tensor style: one harness, small functors). The harness forms
+ * u = c_f·g_f + c_r·g_r in registers; the functor decides what u does to θ and the optimizer state,
+ * and with Copy also writes θ's bfloat16 working copy. u itself is never stored unless the functor
+ * is the combine one.
  */
 #pragma once
 
@@ -18,9 +19,20 @@ struct CombineUpdate {
   }
 };
 
+// Writes the new θ at i: the float32 master, and with Copy also its bfloat16 working copy from
+// the same registers (bf16 mixed precision), so θ is not read back in a second pass.
+template <bool Copy, int N>
+__device__ __forceinline__ void store_theta(float* theta, bf16* theta_bf16, int64_t i,
+                                            const float (&t)[N]) {
+  store_floats(theta + i, t);
+  if constexpr (Copy) store_bf16s(theta_bf16 + i, t);
+}
+
 // θ ← θ·(1 − lr·wd) − lr·u: the paper's eq. 15 with decoupled weight decay.
+template <bool Copy>
 struct SgdUpdate {
   float* theta;
+  bf16* theta_bf16;  // written only when Copy
   float lr;
   float decay;  // 1 − lr·wd, formed on the host in float64
 
@@ -30,14 +42,16 @@ struct SgdUpdate {
     load_floats(t, theta + i);
 #pragma unroll
     for (int k = 0; k < N; k++) t[k] = t[k] * decay - lr * u[k];
-    store_floats(theta + i, t);
+    store_theta<Copy>(theta, theta_bf16, i, t);
   }
 };
 
 // torch.optim.AdamW's single-tensor step, operation for operation, with u as the gradient. The
 // scalars are formed on the host in float64 and rounded once, as torch does with Python floats.
+template <bool Copy>
 struct AdamwUpdate {
   float* theta;
+  bf16* theta_bf16;  // written only when Copy
   float* m;  // first moment
   float* v;  // second moment
   float decay;      // 1 − lr·wd
@@ -61,7 +75,7 @@ struct AdamwUpdate {
       const float denom = sqrtf(vt[k]) / bc2_sqrt + eps;
       t[k] -= step_size * (mt[k] / denom);
     }
-    store_floats(theta + i, t);
+    store_theta<Copy>(theta, theta_bf16, i, t);
     store_floats(m + i, mt);
     store_floats(v + i, vt);
   }

@@ -14,7 +14,7 @@
 #include <unordered_map>     // defines: the occupancy cache
 #include <vector>            // defines: the idle workspace pool
 
-#include "apply.cuh"   // defines: apply_kernel, Direction, CombineUpdate, SgdUpdate, AdamwUpdate
+#include "apply.cuh"   // defines: apply_kernel, Direction, CombineUpdate, SgdUpdate, AdamwUpdate, store_theta
 #include "reduce.cuh"  // defines: reduce_kernel, reduce_partials_kernel
 
 namespace {
@@ -296,11 +296,38 @@ int launch_apply(Device& dev, const void* gf, const void* gr, int64_t n, bool ve
 }
 
 // What combine, apply_sgd and apply_adamw share once their own scalars are checked: the checks of
-// the gradients, the coefficients and the float32 `outputs` the update writes, then one launch.
-// `in_place_ok`: an output may be exactly a float32 gradient (combine only).
+// the gradients, the coefficients, the float32 `outputs` the update writes and the bf16 working
+// `copy` (the _bf16copy entry points), then one launch. `in_place_ok`: an output may be exactly a
+// float32 gradient (combine only).
+// The bfloat16 working copy of θ that a *_bf16copy entry point writes; the others pass none.
+struct WorkingCopy {
+  bool wanted;
+  void* bits;
+
+  static WorkingCopy none() { return {false, nullptr}; }
+  static WorkingCopy of(void* bits) { return {true, bits}; }
+};
+
+// The working copy is one more output, of n 2-byte elements: non-NULL, aligned, and clear of the
+// float32 `outputs` and of the gradients. Call after check_buffers of those.
+int check_working_copy(WorkingCopy copy, int64_t n, std::initializer_list<Buffer> outputs,
+                       const void* gf, const void* gr, int64_t gradient_bytes) {
+  const Buffer working{"theta_bf16", copy.bits};
+  BLUR_TRY(check_buffers("n", n, 2, {working}));
+  const uintptr_t bytes = uintptr_t(n) * 2;
+  for (const Buffer& o : outputs) {
+    if (overlap(working.ptr, bytes, o.ptr, uintptr_t(n) * 4)) {
+      return fail(BLUR_ERR_ARGUMENT, "%s and %s overlap; each output needs its own memory",
+                  working.name, o.name);
+    }
+  }
+  return check_disjoint({working}, bytes, {{"gf", gf}, {"gr", gr}},
+                        uintptr_t(n) * gradient_bytes, false);
+}
+
 template <typename Update>
 int apply(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
-          Update update, std::initializer_list<Buffer> outputs, bool in_place_ok,
+          Update update, std::initializer_list<Buffer> outputs, WorkingCopy copy, bool in_place_ok,
           cudaStream_t stream) {
   BLUR_TRY(check_dtype(dtype));
   BLUR_TRY(check_coefficient("cf", cf));
@@ -309,28 +336,37 @@ int apply(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf
   BLUR_TRY(check_buffers("n", n, 4, outputs));
   BLUR_TRY(check_disjoint(outputs, uintptr_t(n) * 4, {{"gf", gf}, {"gr", gr}},
                           uintptr_t(n) * element_bytes(dtype), in_place_ok && dtype == BLUR_F32));
+  if (copy.wanted) BLUR_TRY(check_working_copy(copy, n, outputs, gf, gr, element_bytes(dtype)));
   if (n == 0) return BLUR_OK;
   Device* dev = nullptr;
   BLUR_TRY(current_device(&dev));
   BLUR_TRY(check_on_device(*dev, {{"gf", gf}, {"gr", gr}}));
   BLUR_TRY(check_on_device(*dev, outputs));
-  bool vectorized = aligned16(gf) && aligned16(gr);
+  if (copy.wanted) BLUR_TRY(check_on_device(*dev, {{"theta_bf16", copy.bits}}));
+  bool vectorized = aligned16(gf) && aligned16(gr) && (!copy.wanted || aligned16(copy.bits));
   for (const Buffer& b : outputs) vectorized = vectorized && aligned16(b.ptr);
   const Direction<Update> direction{cf, cr, update};
   return dtype == BLUR_F32 ? launch_apply<float>(*dev, gf, gr, n, vectorized, direction, stream)
                            : launch_apply<bf16>(*dev, gf, gr, n, vectorized, direction, stream);
 }
 
-int apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf,
-              double cr, float lr, float weight_decay, cudaStream_t stream) {
+// Copy: also write the bf16 working copy theta_bf16 (the *_bf16copy entry points).
+template <bool Copy>
+int apply_sgd(float* theta, void* theta_bf16, const void* gf, const void* gr, int64_t n,
+              blur_dtype dtype, double cf, double cr, float lr, float weight_decay,
+              cudaStream_t stream) {
   BLUR_TRY(check_nonnegative("lr", lr));
   BLUR_TRY(check_nonnegative("weight_decay", weight_decay));
-  const SgdUpdate update{theta, lr, float(1.0 - double(lr) * weight_decay)};
-  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}}, false, stream);
+  const SgdUpdate<Copy> update{theta, static_cast<bf16*>(theta_bf16), lr,
+                               float(1.0 - double(lr) * weight_decay)};
+  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}},
+               Copy ? WorkingCopy::of(theta_bf16) : WorkingCopy::none(), false, stream);
 }
 
-int apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
-                blur_dtype dtype, double cf, double cr, const blur_adamw* hp, cudaStream_t stream) {
+template <bool Copy>
+int apply_adamw(float* theta, void* theta_bf16, float* m, float* v, const void* gf, const void* gr,
+                int64_t n, blur_dtype dtype, double cf, double cr, const blur_adamw* hp,
+                cudaStream_t stream) {
   if (hp == nullptr) return fail(BLUR_ERR_ARGUMENT, "hp is NULL");
   if (hp->reserved != 0) {
     return fail(BLUR_ERR_ARGUMENT, "hp->reserved = %d must be 0 (zero-initialise blur_adamw)",
@@ -348,13 +384,13 @@ int apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr
   const double lr = hp->lr, t = double(hp->step);
   const double bc1 = 1.0 - std::pow(double(hp->beta1), t);
   const double bc2 = 1.0 - std::pow(double(hp->beta2), t);
-  const AdamwUpdate update{theta, m, v,
+  const AdamwUpdate<Copy> update{theta, static_cast<bf16*>(theta_bf16), m, v,
                            float(1.0 - lr * hp->weight_decay),
                            hp->beta1, float(1.0 - hp->beta1),
                            hp->beta2, float(1.0 - hp->beta2),
                            float(lr / bc1), float(std::sqrt(bc2)), hp->eps};
-  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}, {"m", m}, {"v", v}}, false,
-               stream);
+  return apply(gf, gr, n, dtype, cf, cr, update, {{"theta", theta}, {"m", m}, {"v", v}},
+               Copy ? WorkingCopy::of(theta_bf16) : WorkingCopy::none(), false, stream);
 }
 
 int copy(void* dst, const void* src, int64_t bytes, cudaStream_t stream) {
@@ -400,21 +436,36 @@ int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype
 
 int blur_cuda_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf,
                       double cr, float* u, void* stream) {
-  return named(__func__, apply(gf, gr, n, dtype, cf, cr, CombineUpdate{u}, {{"u", u}}, true,
+  return named(__func__, apply(gf, gr, n, dtype, cf, cr, CombineUpdate{u}, {{"u", u}},
+                               WorkingCopy::none(), true,
                                static_cast<cudaStream_t>(stream)));
 }
 
 int blur_cuda_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                         double cf, double cr, float lr, float weight_decay, void* stream) {
-  return named(__func__, apply_sgd(theta, gf, gr, n, dtype, cf, cr, lr, weight_decay,
-                                   static_cast<cudaStream_t>(stream)));
+  return named(__func__, apply_sgd<false>(theta, nullptr, gf, gr, n, dtype, cf, cr, lr,
+                                          weight_decay, static_cast<cudaStream_t>(stream)));
+}
+
+int blur_cuda_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf,
+                                 const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
+                                 float lr, float weight_decay, void* stream) {
+  return named(__func__, apply_sgd<true>(theta, theta_bf16, gf, gr, n, dtype, cf, cr, lr,
+                                         weight_decay, static_cast<cudaStream_t>(stream)));
 }
 
 int blur_cuda_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr,
                           int64_t n, blur_dtype dtype, double cf, double cr,
                           const blur_adamw* hp, void* stream) {
-  return named(__func__, apply_adamw(theta, m, v, gf, gr, n, dtype, cf, cr, hp,
-                                     static_cast<cudaStream_t>(stream)));
+  return named(__func__, apply_adamw<false>(theta, nullptr, m, v, gf, gr, n, dtype, cf, cr, hp,
+                                            static_cast<cudaStream_t>(stream)));
+}
+
+int blur_cuda_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m, float* v,
+                                   const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                                   double cf, double cr, const blur_adamw* hp, void* stream) {
+  return named(__func__, apply_adamw<true>(theta, theta_bf16, m, v, gf, gr, n, dtype, cf, cr, hp,
+                                           static_cast<cudaStream_t>(stream)));
 }
 
 int blur_cuda_copy(void* dst, const void* src, int64_t bytes, void* stream) {

@@ -113,6 +113,32 @@ __device__ __forceinline__ void store_floats(float* p, const float (&r)[N]) {
   }
 }
 
+// float32 → bfloat16 rounded to nearest, ties to even, bit for bit as libblur.so and
+// c10::BFloat16 round: NaN becomes the quiet NaN 0x7FC0 (__float2bfloat16_rn would give 0x7FFF,
+// and the two libraries must agree), values past bfloat16's range carry into ±Inf.
+__device__ __forceinline__ uint16_t bf16_rne(float x) {
+  if (isnan(x)) return 0x7FC0;
+  const uint32_t bits = __float_as_uint(x);
+  return uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
+// N float32 from r stored at p as bfloat16: 8-byte stores when N is a multiple of 4 (the caller
+// guarantees p is then 8-byte aligned), plain ones otherwise (the tail, N = 1).
+template <int N>
+__device__ __forceinline__ void store_bf16s(bf16* p, const float (&r)[N]) {
+  if constexpr (N % 4 == 0) {
+#pragma unroll
+    for (int j = 0; j < N / 4; j++) {
+      const uint32_t lo = bf16_rne(r[4 * j]) | uint32_t(bf16_rne(r[4 * j + 1])) << 16;
+      const uint32_t hi = bf16_rne(r[4 * j + 2]) | uint32_t(bf16_rne(r[4 * j + 3])) << 16;
+      reinterpret_cast<uint2*>(p)[j] = make_uint2(lo, hi);
+    }
+  } else {
+#pragma unroll
+    for (int k = 0; k < N; k++) p[k].bits = bf16_rne(r[k]);
+  }
+}
+
 static inline bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 
 // ----------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
 
 Correctness, on fresh random data (the seed is printed; --seed replays it): every entry point
 against float64 references at sizes 0 … 50M, float32 and bfloat16 gradients, aligned and
-misaligned views, with a guard element after or before each output; bitwise determinism; the BLUR
+misaligned views, with a guard element after or before each output; the bf16-copy applies bit for
+bit the plain ones, their copy bit for bit the round-to-nearest-even of θ; bitwise determinism; the BLUR
 property <g_f,u> = γF; the non-finite flag; refusal of bad arguments with every buffer untouched;
 10 fused AdamW steps against float64 and (with torch) torch.optim.AdamW.
 
@@ -75,13 +76,13 @@ class LibraryUnderTest:
     def combine(self, gf, gr, cf, cr, u):
         blur_native.combine(gf, gr, cf, cr, u)
 
-    def apply_sgd(self, theta, gf, gr, cf, cr, lr, weight_decay=0.0):
-        blur_native.apply_sgd(theta, gf, gr, cf, cr, lr, weight_decay)
+    def apply_sgd(self, theta, gf, gr, cf, cr, lr, weight_decay=0.0, theta_bf16=None):
+        blur_native.apply_sgd(theta, gf, gr, cf, cr, lr, weight_decay, theta_bf16=theta_bf16)
 
-    def apply_adamw(self, theta, m, v, gf, gr, cf, cr, hp):
+    def apply_adamw(self, theta, m, v, gf, gr, cf, cr, hp, theta_bf16=None):
         blur_native.apply_adamw(theta, m, v, gf, gr, cf, cr, lr=hp.lr, step=hp.step,
                                 betas=(hp.beta1, hp.beta2), eps=hp.eps,
-                                weight_decay=hp.weight_decay)
+                                weight_decay=hp.weight_decay, theta_bf16=theta_bf16)
 
     def copy(self, dst, src):
         blur_native.copy(dst, src)
@@ -158,6 +159,20 @@ class NumpyArrays:
         out[:] = x
         return out
 
+    def bf16_filled(self, n):
+        """bfloat16 bits all ones (a NaN no kernel writes), so an element left unwritten shows."""
+        out = self._aligned(n, self.np.uint16)
+        out[:] = 0xFFFF
+        return out
+
+    def rne(self, x):
+        """float32 → bfloat16 bits on the integers, NaN as 0x7FC0: blur.h's rounding, written
+        out here independently of the kernels."""
+        bits = x.view(self.np.uint32).astype(self.np.uint64)
+        out = self._aligned(x.size, self.np.uint16)
+        out[:] = self.np.where(self.np.isnan(x), 0x7FC0, (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16)
+        return out
+
     def f64(self, x):
         if x.dtype == self.np.uint16:
             return (x.astype(self.np.uint32) << 16).view(self.np.float32).astype(self.np.float64)
@@ -199,6 +214,17 @@ class TorchArrays:
 
     def clone(self, x):
         return x.clone()
+
+    def bf16_filled(self, n):
+        return self.torch.full((n,), -1, dtype=self.torch.int16, device=self.device).view(
+            self.torch.bfloat16)
+
+    def rne(self, x):
+        torch = self.torch
+        bits = x.view(torch.int32).to(torch.int64) & 0xFFFFFFFF
+        rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+        rounded = torch.where(torch.isnan(x), torch.full_like(rounded, 0x7FC0), rounded)
+        return rounded.to(torch.int16).view(torch.bfloat16)  # int64 → int16 keeps the low 16 bits
 
     def f64(self, x):
         return x.double()
@@ -341,6 +367,44 @@ def check_entry_points(lib, A, checks, n, dtype):
         checks.expect_ok(f"combine f32 n={n}: u aliasing g_f", combine_in_place)
 
 
+def check_working_copy(lib, A, checks, n, dtype):
+    """apply_sgd and apply_adamw with the bf16 working copy, in every layout: θ, m and v bit for bit
+    the plain entry point's (whose float64 agreement check_entry_points checks), the copy bit for
+    bit the round-to-nearest-even of the new θ, by A.rne and by to_dtype (torch's .to(bfloat16)
+    with torch), and the element beyond (or before) the copy's view untouched."""
+    gf_buf, gr_buf = gradients(A, n, dtype)
+    theta0, m0 = A.randn(n + 1), 0.1 * A.randn(n + 1)
+    v0 = m0 * m0 + 0.01 * A.randn(n + 1) ** 2
+    hp = AdamW(lr=2.0 ** -7, weight_decay=0.1, step=3)
+    for layout, (of, orr, oo) in LAYOUTS.items():
+        tag = f"{DTYPES[dtype]} n={n} {layout}"
+        gf, gr = gf_buf[of:of + n], gr_buf[orr:orr + n]
+        cases = (
+            ("apply_sgd", [theta0], lambda out, copy: lib.apply_sgd(
+                *out, gf, gr, 0.75, -1.25, 2.0 ** -6, 0.125, theta_bf16=copy)),
+            ("apply_adamw", [theta0, m0, v0], lambda out, copy: lib.apply_adamw(
+                *out, gf, gr, 0.75, -1.25, hp, theta_bf16=copy)))
+        for name, templates, call in cases:
+            def check():
+                plain, fused = [A.clone(t) for t in templates], [A.clone(t) for t in templates]
+                copy_buf = A.bf16_filled(n + 1)
+                before = A.clone(copy_buf)
+                call([x[oo:oo + n] for x in plain], None)
+                call([x[oo:oo + n] for x in fused], copy_buf[oo:oo + n])
+                what = f"{name}_bf16copy {tag}"
+                checks.record(f"{what}: state as {name}",
+                              all(A.same_bits(a, b) for a, b in zip(fused, plain)), "bits differ")
+                theta, copy = fused[0][oo:oo + n], copy_buf[oo:oo + n]
+                checks.record(f"{what}: copy = RNE(theta)", A.same_bits(copy, A.rne(theta)),
+                              "bits differ")
+                checks.record(f"{what}: copy = to_dtype(theta, bf16)",
+                              A.same_bits(copy, A.to_dtype(theta, BF16)), "bits differ")
+                outside = slice(n, n + 1) if oo == 0 else slice(0, 1)
+                checks.record(f"{what}: guard", A.same_bits(copy_buf[outside], before[outside]),
+                              "wrote outside theta_bf16")
+            checks.expect_ok(f"{name}_bf16copy {tag}", check)
+
+
 def check_determinism(lib, A, checks, n, dtype):
     """The same inputs give the same bits, reduce and apply alike, aligned and not."""
     gf_buf, gr_buf = gradients(A, n, dtype)
@@ -464,6 +528,16 @@ def check_refusals(lib, A, checks, dtype):
                             AdamWHyper(1e-3, 0.9, 0.999, 1e-8, 0.01, 1, 1))),
         ("apply_sgd theta overlapping g_f", ERR_ARGUMENT,
          lambda: raw_status(lib, "apply_sgd", f, f, r, n, dtype, 1.0, 1.0, 1e-3, 0.0)),
+        ("apply_sgd_bf16copy theta_bf16=NULL", ERR_ARGUMENT,
+         lambda: raw_status(lib, "apply_sgd_bf16copy", t, None, f, r, n, dtype, 1.0, 1.0, 1e-3, 0.0)),
+        ("apply_sgd_bf16copy theta_bf16 = g_f", ERR_ARGUMENT,
+         lambda: raw_status(lib, "apply_sgd_bf16copy", t, f, f, r, n, dtype, 1.0, 1.0, 1e-3, 0.0)),
+        ("apply_adamw_bf16copy theta_bf16 = theta", ERR_ARGUMENT,
+         lambda: raw_status(lib, "apply_adamw_bf16copy", t, t, ptr(m), ptr(v), f, r, n, dtype,
+                            1.0, 1.0, AdamWHyper(1e-3, 0.9, 0.999, 1e-8, 0.01, 0, 1))),
+        ("apply_adamw_bf16copy n=0 with NULLs", OK,
+         lambda: raw_status(lib, "apply_adamw_bf16copy", None, None, None, None, None, None, 0,
+                            dtype, 1.0, 1.0, AdamWHyper(1e-3, 0.9, 0.999, 1e-8, 0.01, 0, 1))),
     ]
     for name, expected, call in raw:
         status = call()
@@ -597,6 +671,7 @@ def run_correctness(lib, A, checks, max_n):
         for n in sizes:
             t0 = time.time()
             check_entry_points(lib, A, checks, n, dtype)
+            check_working_copy(lib, A, checks, n, dtype)
             print(f"  entry points {DTYPES[dtype]} n={n}: {time.time() - t0:.1f}s", flush=True)
         for n in sizes[-2:]:
             checks.expect_ok(f"determinism {DTYPES[dtype]} n={n}",

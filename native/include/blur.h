@@ -7,20 +7,23 @@
  *   apply   reads θ, g_f, g_r and the optimizer state once, writes θ and the state once;
  *           u is never stored.
  * combine writes u for callers that bring their own optimizer.
+ * apply_*_bf16copy is apply that also writes θ's bfloat16 working copy in the same pass (bf16 mixed
+ * precision: float32 master θ and state, bfloat16 weights for forward and backward).
  *
  * Two libraries implement this header:
  *   libblur.so       blur_*       host pointers, C++17 + OpenMP, vectorised with runtime dispatch;
  *   libblur_cuda.so  blur_cuda_* device pointers, queued on the caller's CUDA stream.
  *
  * Conventions shared by every entry point:
- *   - Gradients are float32 or bfloat16 (`blur_dtype`); θ and the optimizer state are float32.
+ *   - Gradients are float32 or bfloat16 (`blur_dtype`); θ and the optimizer state are float32;
+ *     θ's working copy (the *_bf16copy applies) is bfloat16, as raw uint16_t words.
  *   - u = c_f·g_f + c_r·g_r is formed in float64 and rounded to float32 once, so the low bits of
  *     c_f = γ − d/F survive and ⟨g_f, u⟩ = γF holds to float32 rounding of u alone.
  *   - All buffers hold n contiguous elements; n may be 0 (then any pointer, NULL included, will
  *     do). 0 <= n <= INT64_MAX / 4. libblur.so takes any address; libblur_cuda.so needs each
  *     buffer aligned to its elements (4 bytes float32, 2 bfloat16) and takes the vector path
  *     when all are 16-byte aligned.
- *   - Outputs (u; θ, m, v) must not overlap each other or the gradients, with one exception:
+ *   - Outputs (u; θ, m, v, θ's bf16 copy) must not overlap each other or the gradients, with one exception:
  *     combine's u may be exactly g_f or g_r when they are float32. Inputs may alias each other.
  *   - Every call validates its arguments and returns BLUR_OK or an error code; it never aborts.
  *     blur_last_error() / blur_cuda_last_error() give a one-sentence message (thread-local).
@@ -115,6 +118,19 @@ BLUR_API int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_
 BLUR_API int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                      blur_dtype dtype, double cf, double cr, const blur_adamw* hp);
 
+/* The two applies above that also write θ's bfloat16 working copy, for bf16 mixed precision
+ * (fp32 master θ and state, bf16 weights for forward and backward): in the same pass, after θ is
+ * updated, theta_bf16[i] ← round-to-nearest-even of the new θ[i] (as c10::BFloat16 rounds; NaN
+ * becomes the quiet NaN 0x7FC0, values past bfloat16's range ±Inf). θ, m and v get the same bits
+ * as the plain entry point's. theta_bf16 holds n uint16_t and is one more output: it must not
+ * overlap θ, m, v or the gradients. Added in ABI 1 (adding functions keeps the version).       */
+BLUR_API int blur_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf, const void* gr,
+                            int64_t n, blur_dtype dtype, double cf, double cr, float lr,
+                            float weight_decay);
+BLUR_API int blur_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m, float* v,
+                              const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                              double cf, double cr, const blur_adamw* hp);
+
 /* a += b for sums from another shard: the doubles added in the caller's (rank) order, flags OR-ed.
  * Returns BLUR_OK, or BLUR_ERR_ARGUMENT when a or b is NULL. (Earlier headers of ABI 1 declared it
  * void; a caller built against them ignores the status and works unchanged.) */
@@ -145,6 +161,13 @@ BLUR_API int blur_cuda_apply_sgd(float* theta, const void* gf, const void* gr, i
 BLUR_API int blur_cuda_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr,
                           int64_t n, blur_dtype dtype, double cf, double cr,
                           const blur_adamw* hp, void* stream);
+/* the bf16-copy applies of libblur.so (see there) on device memory; theta_bf16 2-byte aligned */
+BLUR_API int blur_cuda_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf,
+                                 const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
+                                 float lr, float weight_decay, void* stream);
+BLUR_API int blur_cuda_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m, float* v,
+                                   const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                                   double cf, double cr, const blur_adamw* hp, void* stream);
 /* device-to-device copy on `stream`, the GPU bandwidth yardstick */
 BLUR_API int blur_cuda_copy(void* dst, const void* src, int64_t bytes, void* stream);
 

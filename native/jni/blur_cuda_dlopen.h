@@ -23,6 +23,8 @@ struct Api {
   decltype(&blur_cuda_combine) combine;
   decltype(&blur_cuda_apply_sgd) apply_sgd;
   decltype(&blur_cuda_apply_adamw) apply_adamw;
+  decltype(&blur_cuda_apply_sgd_bf16copy) apply_sgd_bf16copy;
+  decltype(&blur_cuda_apply_adamw_bf16copy) apply_adamw_bf16copy;
   decltype(&blur_cuda_copy) copy;
 };
 
@@ -55,6 +57,8 @@ inline const char* blur_cuda_open(const char* path) {
             resolve(handle, "blur_cuda_combine", found.combine) &&
             resolve(handle, "blur_cuda_apply_sgd", found.apply_sgd) &&
             resolve(handle, "blur_cuda_apply_adamw", found.apply_adamw) &&
+            resolve(handle, "blur_cuda_apply_sgd_bf16copy", found.apply_sgd_bf16copy) &&
+            resolve(handle, "blur_cuda_apply_adamw_bf16copy", found.apply_adamw_bf16copy) &&
             resolve(handle, "blur_cuda_copy", found.copy);
   if (!ok) return open_error;
   if (found.abi_version() != BLUR_ABI_VERSION) {
@@ -86,6 +90,19 @@ inline int blur_cuda_dl_apply_adamw(float* theta, float* m, float* v, const void
                                     const void* gr, int64_t n, blur_dtype dtype, double cf,
                                     double cr, const blur_adamw* hp, void* stream) {
   return blur_cuda_dl::api.apply_adamw(theta, m, v, gf, gr, n, dtype, cf, cr, hp, stream);
+}
+inline int blur_cuda_dl_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf,
+                                           const void* gr, int64_t n, blur_dtype dtype, double cf,
+                                           double cr, float lr, float weight_decay, void* stream) {
+  return blur_cuda_dl::api.apply_sgd_bf16copy(theta, theta_bf16, gf, gr, n, dtype, cf, cr, lr,
+                                              weight_decay, stream);
+}
+inline int blur_cuda_dl_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m,
+                                             float* v, const void* gf, const void* gr, int64_t n,
+                                             blur_dtype dtype, double cf, double cr,
+                                             const blur_adamw* hp, void* stream) {
+  return blur_cuda_dl::api.apply_adamw_bf16copy(theta, theta_bf16, m, v, gf, gr, n, dtype, cf, cr,
+                                                hp, stream);
 }
 inline int blur_cuda_dl_copy(void* dst, const void* src, int64_t bytes, void* stream) {
   return blur_cuda_dl::api.copy(dst, src, bytes, stream);

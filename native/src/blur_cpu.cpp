@@ -162,6 +162,75 @@ int check_learning_rate(const char* fn, double lr, double weight_decay) {
 // the process when it cannot create one.
 constexpr int kMaxThreads = 1024;
 
+// The bfloat16 working copy of θ that a *_bf16copy entry point writes; the plain entry points
+// pass none (`wanted` false), and their kernels never touch it.
+struct WorkingCopy {
+  bool wanted;
+  uint16_t* bits;
+
+  static WorkingCopy none() { return {false, nullptr}; }
+  static WorkingCopy of(uint16_t* bits) { return {true, bits}; }
+  // one more output: n two-byte elements, or an empty span that every check skips
+  Span span(int64_t n) const { return {"theta_bf16", bits, wanted ? n * 2 : 0}; }
+  uint16_t* at(int64_t i) const { return wanted ? bits + i : nullptr; }
+};
+
+int apply_sgd(const char* fn, float* theta, WorkingCopy copy, const void* gf, const void* gr,
+              int64_t n, blur_dtype dtype, double cf, double cr, float lr, float weight_decay) {
+  if (int s = check_count(fn, n, dtype)) return s;
+  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)};
+  Span params{"theta", theta, n * 4}, working = copy.span(n);
+  if (int s = check_spans(fn, {params, working, f, r})) return s;
+  if (int s = check_disjoint(fn, {params, working}, {f, r}, false)) return s;
+  if (int s = check_coefficients(fn, cf, cr)) return s;
+  if (int s = check_learning_rate(fn, lr, weight_decay)) return s;
+  float decay = static_cast<float>(1.0 - static_cast<double>(lr) * weight_decay);
+  auto sgd = !copy.wanted ? kernels().sgd[dtype] : kernels().sgd_bf16copy[dtype];
+  parallel_chunks(n, [&](int64_t i, int64_t len) {
+    sgd(theta + i, copy.at(i), at(gf, i, dtype), at(gr, i, dtype), len, cf, cr, lr, decay);
+  });
+  return BLUR_OK;
+}
+
+int apply_adamw(const char* fn, float* theta, WorkingCopy copy, float* m, float* v,
+                const void* gf, const void* gr, int64_t n, blur_dtype dtype, double cf, double cr,
+                const blur_adamw* hp) {
+  if (hp == nullptr) return fail("%s: hp is NULL", fn);
+  if (hp->reserved != 0)
+    return fail("%s: hp->reserved must be 0, got %d (zero-initialise blur_adamw)", fn, hp->reserved);
+  if (int s = check_count(fn, n, dtype)) return s;
+  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)};
+  Span params{"theta", theta, n * 4}, first{"m", m, n * 4}, second{"v", v, n * 4};
+  Span working = copy.span(n);
+  if (int s = check_spans(fn, {params, working, first, second, f, r})) return s;
+  if (int s = check_disjoint(fn, {params, working, first, second}, {f, r}, false)) return s;
+  if (int s = check_coefficients(fn, cf, cr)) return s;
+  if (int s = check_finite(fn, {{"beta1", hp->beta1}, {"beta2", hp->beta2}, {"eps", hp->eps}})) return s;
+  if (int s = check_learning_rate(fn, hp->lr, hp->weight_decay)) return s;
+  if (!(hp->beta1 >= 0 && hp->beta1 < 1) || !(hp->beta2 >= 0 && hp->beta2 < 1))
+    return fail("%s: betas must lie in [0, 1), got (%g, %g)", fn, hp->beta1, hp->beta2);
+  if (hp->eps < 0) return fail("%s: eps must be >= 0, got %g", fn, hp->eps);
+  if (hp->step < 1) return fail("%s: step counts from 1, got %lld", fn, static_cast<long long>(hp->step));
+
+  double t = static_cast<double>(hp->step);
+  blur::AdamWScalars s{};
+  s.cf = cf;
+  s.cr = cr;
+  s.decay = static_cast<float>(1.0 - static_cast<double>(hp->lr) * hp->weight_decay);
+  s.beta1 = hp->beta1;
+  s.one_minus_beta1 = static_cast<float>(1.0 - hp->beta1);
+  s.beta2 = hp->beta2;
+  s.one_minus_beta2 = static_cast<float>(1.0 - hp->beta2);
+  s.eps = hp->eps;
+  s.step_size = static_cast<float>(hp->lr / (1.0 - std::pow(static_cast<double>(hp->beta1), t)));
+  s.sqrt_bias_correction2 = static_cast<float>(std::sqrt(1.0 - std::pow(static_cast<double>(hp->beta2), t)));
+  auto adamw = !copy.wanted ? kernels().adamw[dtype] : kernels().adamw_bf16copy[dtype];
+  parallel_chunks(n, [&](int64_t i, int64_t len) {
+    adamw(theta + i, copy.at(i), m + i, v + i, at(gf, i, dtype), at(gr, i, dtype), len, s);
+  });
+  return BLUR_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -251,58 +320,26 @@ int blur_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype, do
 
 int blur_apply_sgd(float* theta, const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                    double cf, double cr, float lr, float weight_decay) {
-  const char* fn = "blur_apply_sgd";
-  if (int s = check_count(fn, n, dtype)) return s;
-  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)};
-  Span params{"theta", theta, n * 4};
-  if (int s = check_spans(fn, {params, f, r})) return s;
-  if (int s = check_disjoint(fn, {params}, {f, r}, false)) return s;
-  if (int s = check_coefficients(fn, cf, cr)) return s;
-  if (int s = check_learning_rate(fn, lr, weight_decay)) return s;
-  float decay = static_cast<float>(1.0 - static_cast<double>(lr) * weight_decay);
-  auto sgd = kernels().sgd[dtype];
-  parallel_chunks(n, [&](int64_t i, int64_t len) {
-    sgd(theta + i, at(gf, i, dtype), at(gr, i, dtype), len, cf, cr, lr, decay);
-  });
-  return BLUR_OK;
+  return apply_sgd("blur_apply_sgd", theta, WorkingCopy::none(), gf, gr, n, dtype, cf, cr, lr, weight_decay);
+}
+
+int blur_apply_sgd_bf16copy(float* theta, uint16_t* theta_bf16, const void* gf, const void* gr,
+                            int64_t n, blur_dtype dtype, double cf, double cr, float lr,
+                            float weight_decay) {
+  return apply_sgd("blur_apply_sgd_bf16copy", theta, WorkingCopy::of(theta_bf16), gf, gr, n, dtype, cf,
+                   cr, lr, weight_decay);
 }
 
 int blur_apply_adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
                      blur_dtype dtype, double cf, double cr, const blur_adamw* hp) {
-  const char* fn = "blur_apply_adamw";
-  if (hp == nullptr) return fail("%s: hp is NULL", fn);
-  if (hp->reserved != 0)
-    return fail("%s: hp->reserved must be 0, got %d (zero-initialise blur_adamw)", fn, hp->reserved);
-  if (int s = check_count(fn, n, dtype)) return s;
-  Span f{"gf", gf, n * element_size(dtype)}, r{"gr", gr, n * element_size(dtype)};
-  Span params{"theta", theta, n * 4}, first{"m", m, n * 4}, second{"v", v, n * 4};
-  if (int s = check_spans(fn, {params, first, second, f, r})) return s;
-  if (int s = check_disjoint(fn, {params, first, second}, {f, r}, false)) return s;
-  if (int s = check_coefficients(fn, cf, cr)) return s;
-  if (int s = check_finite(fn, {{"beta1", hp->beta1}, {"beta2", hp->beta2}, {"eps", hp->eps}})) return s;
-  if (int s = check_learning_rate(fn, hp->lr, hp->weight_decay)) return s;
-  if (!(hp->beta1 >= 0 && hp->beta1 < 1) || !(hp->beta2 >= 0 && hp->beta2 < 1))
-    return fail("%s: betas must lie in [0, 1), got (%g, %g)", fn, hp->beta1, hp->beta2);
-  if (hp->eps < 0) return fail("%s: eps must be >= 0, got %g", fn, hp->eps);
-  if (hp->step < 1) return fail("%s: step counts from 1, got %lld", fn, static_cast<long long>(hp->step));
+  return apply_adamw("blur_apply_adamw", theta, WorkingCopy::none(), m, v, gf, gr, n, dtype, cf, cr, hp);
+}
 
-  double t = static_cast<double>(hp->step);
-  blur::AdamWScalars s{};
-  s.cf = cf;
-  s.cr = cr;
-  s.decay = static_cast<float>(1.0 - static_cast<double>(hp->lr) * hp->weight_decay);
-  s.beta1 = hp->beta1;
-  s.one_minus_beta1 = static_cast<float>(1.0 - hp->beta1);
-  s.beta2 = hp->beta2;
-  s.one_minus_beta2 = static_cast<float>(1.0 - hp->beta2);
-  s.eps = hp->eps;
-  s.step_size = static_cast<float>(hp->lr / (1.0 - std::pow(static_cast<double>(hp->beta1), t)));
-  s.sqrt_bias_correction2 = static_cast<float>(std::sqrt(1.0 - std::pow(static_cast<double>(hp->beta2), t)));
-  auto adamw = kernels().adamw[dtype];
-  parallel_chunks(n, [&](int64_t i, int64_t len) {
-    adamw(theta + i, m + i, v + i, at(gf, i, dtype), at(gr, i, dtype), len, s);
-  });
-  return BLUR_OK;
+int blur_apply_adamw_bf16copy(float* theta, uint16_t* theta_bf16, float* m, float* v,
+                              const void* gf, const void* gr, int64_t n, blur_dtype dtype,
+                              double cf, double cr, const blur_adamw* hp) {
+  return apply_adamw("blur_apply_adamw_bf16copy", theta, WorkingCopy::of(theta_bf16), m, v, gf, gr, n,
+                     dtype, cf, cr, hp);
 }
 
 int blur_copy(void* dst, const void* src, int64_t bytes) {

@@ -22,10 +22,15 @@ struct KernelTable {
   const char* isa;
   void (*reduce_block[2])(const void* gf, const void* gr, int64_t n, double out[3]);
   void (*combine[2])(const void* gf, const void* gr, int64_t n, double cf, double cr, float* u);
-  void (*sgd[2])(float* theta, const void* gf, const void* gr, int64_t n, double cf, double cr,
-                 float lr, float decay);
-  void (*adamw[2])(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
-                   const AdamWScalars& s);
+  // theta_bf16 is ignored by sgd and adamw; the *_bf16copy twins also write it (the RNE of θ)
+  using Sgd = void (*)(float* theta, uint16_t* theta_bf16, const void* gf, const void* gr, int64_t n,
+                       double cf, double cr, float lr, float decay);
+  using AdamW = void (*)(float* theta, uint16_t* theta_bf16, float* m, float* v, const void* gf,
+                         const void* gr, int64_t n, const AdamWScalars& s);
+  Sgd sgd[2];
+  AdamW adamw[2];
+  Sgd sgd_bf16copy[2];
+  AdamW adamw_bf16copy[2];
 };
 
 namespace avx2 {

@@ -1,5 +1,6 @@
 // kernels.h — the reduce and apply kernels, written once over F8 and compiled once per instruction
 // set (isa_avx2.cpp, isa_portable.cpp), each build exporting a KernelTable (defines: make_table).
+// The applies with and without θ's bf16 working copy are one functor each, Copy a template switch.
 //
 // The caller (blur_cpu.cpp) validates arguments and cuts the vector into ranges for the threads;
 // everything here works on one range and trusts its inputs.
@@ -58,6 +59,7 @@ struct Io<F8> {
   template <class T>
   static F8 load(const T* p) { return F8::load(p); }
   static void store(float* p, F8 x) { x.store(p); }
+  static void store_bf16(uint16_t* p, F8 x) { x.store_bf16(p); }
   static F8 k(float x) { return F8::broadcast(x); }
 };
 
@@ -66,6 +68,7 @@ struct Io<float> {
   template <class T>
   static float load(const T* p) { return load1(p); }
   static void store(float* p, float x) { *p = x; }
+  static void store_bf16(uint16_t* p, float x) { *p = f32_to_bf16(x); }
   static float k(float x) { return x; }
 };
 
@@ -75,6 +78,14 @@ inline float sqrt(float x) { return std::sqrt(x); }
 template <class V, class T>
 V direction_at(const T* gf, const T* gr, int64_t i, double cf, double cr) {
   return direction(Io<V>::load(gf + i), Io<V>::load(gr + i), cf, cr);
+}
+
+// Writes the new θ at i: always the float32 master, and with Copy its bfloat16 working copy too,
+// from the same registers, so the mixed-precision trainer need not read θ back in a second pass.
+template <bool Copy, class V>
+void store_theta(float* theta, uint16_t* theta_bf16, int64_t i, V x) {
+  Io<V>::store(theta + i, x);
+  if constexpr (Copy) Io<V>::store_bf16(theta_bf16 + i, x);
 }
 
 template <class Op>
@@ -97,9 +108,10 @@ struct CombineOp {
 };
 
 // θ ← θ·(1 − lr·wd) − lr·u
-template <class T>
+template <class T, bool Copy>
 struct SgdOp {
   float* theta;
+  uint16_t* theta_bf16;  // read only when Copy
   const T* gf;
   const T* gr;
   double cf, cr;
@@ -108,14 +120,15 @@ struct SgdOp {
   void at(int64_t i) const {
     using io = Io<V>;
     V u = direction_at<V>(gf, gr, i, cf, cr);
-    io::store(theta + i, io::load(theta + i) * io::k(decay) - io::k(lr) * u);
+    store_theta<Copy>(theta, theta_bf16, i, io::load(theta + i) * io::k(decay) - io::k(lr) * u);
   }
 };
 
 // torch.optim.AdamW's arithmetic, operation for operation (see blur.h), on one element.
-template <class T>
+template <class T, bool Copy>
 struct AdamWOp {
   float* theta;
+  uint16_t* theta_bf16;  // read only when Copy
   float* m;
   float* v;
   const T* gf;
@@ -131,7 +144,7 @@ struct AdamWOp {
     V ti = io::load(theta + i) * io::k(s.decay) - io::k(s.step_size) * (mi / denom);
     io::store(m + i, mi);
     io::store(v + i, vi);
-    io::store(theta + i, ti);
+    store_theta<Copy>(theta, theta_bf16, i, ti);
   }
 };
 
@@ -140,18 +153,20 @@ void combine(const void* gf, const void* gr, int64_t n, double cf, double cr, fl
   for_each_element(CombineOp<T>{static_cast<const T*>(gf), static_cast<const T*>(gr), u, cf, cr}, n);
 }
 
-template <class T>
-void sgd(float* theta, const void* gf, const void* gr, int64_t n, double cf, double cr, float lr,
-         float decay) {
-  for_each_element(
-      SgdOp<T>{theta, static_cast<const T*>(gf), static_cast<const T*>(gr), cf, cr, lr, decay}, n);
+template <class T, bool Copy>
+void sgd(float* theta, uint16_t* theta_bf16, const void* gf, const void* gr, int64_t n, double cf,
+         double cr, float lr, float decay) {
+  for_each_element(SgdOp<T, Copy>{theta, theta_bf16, static_cast<const T*>(gf),
+                                  static_cast<const T*>(gr), cf, cr, lr, decay},
+                   n);
 }
 
-template <class T>
-void adamw(float* theta, float* m, float* v, const void* gf, const void* gr, int64_t n,
-           const AdamWScalars& s) {
-  for_each_element(
-      AdamWOp<T>{theta, m, v, static_cast<const T*>(gf), static_cast<const T*>(gr), s}, n);
+template <class T, bool Copy>
+void adamw(float* theta, uint16_t* theta_bf16, float* m, float* v, const void* gf, const void* gr,
+           int64_t n, const AdamWScalars& s) {
+  for_each_element(AdamWOp<T, Copy>{theta, theta_bf16, m, v, static_cast<const T*>(gf),
+                                    static_cast<const T*>(gr), s},
+                   n);
 }
 
 // Index 0 is BLUR_F32 (float), index 1 BLUR_BF16 (raw uint16_t bits).
@@ -159,8 +174,10 @@ inline KernelTable make_table(const char* isa) {
   return KernelTable{isa,
                      {reduce_block<float>, reduce_block<uint16_t>},
                      {combine<float>, combine<uint16_t>},
-                     {sgd<float>, sgd<uint16_t>},
-                     {adamw<float>, adamw<uint16_t>}};
+                     {sgd<float, false>, sgd<uint16_t, false>},
+                     {adamw<float, false>, adamw<uint16_t, false>},
+                     {sgd<float, true>, sgd<uint16_t, true>},
+                     {adamw<float, true>, adamw<uint16_t, true>}};
 }
 
 }  // namespace BLUR_ISA_NAMESPACE

@@ -27,6 +27,20 @@ inline float bf16_to_f32(uint16_t h) {
 
 inline float load1(const float* p) { return *p; }
 
+// float32 → bfloat16, rounded to nearest with ties to even, as c10::BFloat16 rounds
+// (round_to_nearest_even): adding 0x7FFF plus the kept part's lowest bit carries into the kept
+// half exactly when the dropped half is above a tie, or a tie with an odd kept half; past
+// bfloat16's largest finite value the carry lands on ±Inf. NaN would carry into the exponent,
+// so it becomes the quiet NaN 0x7FC0, c10's choice.
+constexpr uint16_t kBf16QuietNan = 0x7FC0;
+
+inline uint16_t f32_to_bf16(float f) {
+  if (std::isnan(f)) return kBf16QuietNan;
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return static_cast<uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
 // u = c_f·a + c_r·b in float64, rounded to float32 once (the tail and the portable build)
 inline float direction(float a, float b, double cf, double cr) {
   return static_cast<float>(cf * a + cr * b);
@@ -44,6 +58,18 @@ struct F8 {
     return {_mm256_castsi256_ps(_mm256_slli_epi32(wide, 16))};
   }
   void store(float* p) const { _mm256_storeu_ps(p, v); }
+  // f32_to_bf16 on all eight lanes, then the low halves of the 32-bit results packed into 16 bytes
+  // (each result is ≤ 0xFFFF, so the unsigned-saturating pack keeps it unchanged).
+  void store_bf16(uint16_t* p) const {
+    __m256i bits = _mm256_castps_si256(v);
+    __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    __m256i bias = _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF));
+    __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(bits, bias), 16);
+    __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    rounded = _mm256_blendv_epi8(rounded, _mm256_set1_epi32(kBf16QuietNan), nan);
+    __m128i packed = _mm_packus_epi32(_mm256_castsi256_si128(rounded), _mm256_extracti128_si256(rounded, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
+  }
   friend F8 operator+(F8 a, F8 b) { return {_mm256_add_ps(a.v, b.v)}; }
   friend F8 operator-(F8 a, F8 b) { return {_mm256_sub_ps(a.v, b.v)}; }
   friend F8 operator*(F8 a, F8 b) { return {_mm256_mul_ps(a.v, b.v)}; }
@@ -96,6 +122,9 @@ struct F8 {
     return r;
   }
   void store(float* p) const { std::memcpy(p, v, sizeof v); }
+  void store_bf16(uint16_t* p) const {
+    for (int i = 0; i < 8; ++i) p[i] = f32_to_bf16(v[i]);
+  }
 #define BLUR_F8_OP(op)                                   \
   friend F8 operator op(F8 a, F8 b) {                    \
     F8 r;                                                \

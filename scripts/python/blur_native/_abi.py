@@ -53,6 +53,9 @@ _KERNELS = {
     "apply_sgd": [_P, _P, _P, _N, _I, _D, _D, _F, _F],
     "apply_adamw": [_P, _P, _P, _P, _P, _N, _I, _D, _D, ctypes.POINTER(AdamWHyper)],
     "copy": [_P, _P, _N],
+    # the applies that also write θ's bfloat16 working copy (second argument)
+    "apply_sgd_bf16copy": [_P, _P, _P, _P, _N, _I, _D, _D, _F, _F],
+    "apply_adamw_bf16copy": [_P, _P, _P, _P, _P, _P, _N, _I, _D, _D, ctypes.POINTER(AdamWHyper)],
 }
 
 

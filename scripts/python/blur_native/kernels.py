@@ -74,6 +74,16 @@ def _float32(name, x, numel):
     return b
 
 
+def _working_copy(x, numel):
+    """θ's bfloat16 working copy: torch.bfloat16, or its bits as numpy uint16/bfloat16."""
+    b = _describe(x, "theta_bf16", True)
+    if b.dtype != BF16:
+        raise TypeError(f"theta_bf16 is {b.what}; it must be bfloat16 (or its bits as uint16)")
+    if b.numel != numel:
+        raise ValueError(f"theta_bf16 has {b.numel} elements but g_f has {numel}")
+    return b
+
+
 def _run(name, buffers, *args):
     """Calls blur_<name> on the library that owns the buffers' memory."""
     devices = {b.device for b in buffers}
@@ -109,23 +119,38 @@ def combine(gf, gr, cf, cr, u):
     _run("combine", (f, r, out), f.ptr, r.ptr, f.numel, f.dtype, float(cf), float(cr), out.ptr)
 
 
-def apply_sgd(theta, gf, gr, cf, cr, lr, weight_decay=0.0):
-    """θ ← θ·(1 − lr·wd) − lr·(c_f·g_f + c_r·g_r): the paper's eq. 15."""
+def _with_working_copy(name, theta_bf16, numel, buffers, theta_ptr):
+    """The entry point, its buffers and its leading pointers: blur_<name>(θ, ...), or with a
+    working copy blur_<name>_bf16copy(θ, θ_bf16, ...), which also writes θ_bf16 = RNE(new θ)."""
+    if theta_bf16 is None:
+        return name, buffers, (theta_ptr,)
+    w = _working_copy(theta_bf16, numel)
+    return name + "_bf16copy", buffers + (w,), (theta_ptr, w.ptr)
+
+
+def apply_sgd(theta, gf, gr, cf, cr, lr, weight_decay=0.0, theta_bf16=None):
+    """θ ← θ·(1 − lr·wd) − lr·(c_f·g_f + c_r·g_r): the paper's eq. 15. With `theta_bf16` (a
+    bfloat16 buffer as long as θ) the same pass also writes θ's bf16 working copy, the
+    round-to-nearest-even of the new θ (bf16 mixed precision)."""
     f, r = _gradients(gf, gr)
     t = _float32("theta", theta, f.numel)
-    _run("apply_sgd", (f, r, t), t.ptr, f.ptr, r.ptr, f.numel, f.dtype, float(cf), float(cr),
+    name, buffers, lead = _with_working_copy("apply_sgd", theta_bf16, f.numel, (f, r, t), t.ptr)
+    _run(name, buffers, *lead, f.ptr, r.ptr, f.numel, f.dtype, float(cf), float(cr),
          float(lr), float(weight_decay))
 
 
 def apply_adamw(theta, m, v, gf, gr, cf, cr, lr, step, betas=(0.9, 0.999), eps=1e-8,
-                weight_decay=1e-2):
+                weight_decay=1e-2, theta_bf16=None):
     """One torch.optim.AdamW step (decoupled weight decay, bias correction; defaults are its own)
-    with u = c_f·g_f + c_r·g_r as the gradient; `step` counts from 1; m and v are float32 state."""
+    with u = c_f·g_f + c_r·g_r as the gradient; `step` counts from 1; m and v are float32 state.
+    `theta_bf16`: as in apply_sgd, the bf16 working copy written in the same pass."""
     f, r = _gradients(gf, gr)
     t, m1, v1 = (_float32(k, x, f.numel) for k, x in (("theta", theta), ("m", m), ("v", v)))
     hp = AdamWHyper(lr=lr, beta1=betas[0], beta2=betas[1], eps=eps, weight_decay=weight_decay,
                     reserved=0, step=int(step))
-    _run("apply_adamw", (f, r, t, m1, v1), t.ptr, m1.ptr, v1.ptr, f.ptr, r.ptr, f.numel, f.dtype,
+    name, buffers, lead = _with_working_copy("apply_adamw", theta_bf16, f.numel,
+                                             (f, r, t, m1, v1), t.ptr)
+    _run(name, buffers, *lead, m1.ptr, v1.ptr, f.ptr, r.ptr, f.numel, f.dtype,
          float(cf), float(cr), ctypes.byref(hp))
 
 

@@ -36,6 +36,27 @@ class CudaKernelsTest(unittest.TestCase):
                 err = float((u.double() - ref).abs().max() / (0.75 * f.abs() + 1.25 * r.abs()).max()) if n else 0.0
                 self.assertLessEqual(err, s.OUTPUT_TOL, f"{dtype} n={n}")
 
+    def test_bf16_working_copy_is_the_rne_of_theta(self):
+        gen = torch.Generator(device="cuda").manual_seed(s.seed())
+        for dtype in (torch.float32, torch.bfloat16):
+            for n in (0, 1, 7, 9, 63, 65, 1023, 2**20 + 5):
+                gf = torch.randn(n, device="cuda", generator=gen).to(dtype)
+                gr = torch.randn(n, device="cuda", generator=gen).to(dtype)
+                theta0 = torch.randn(n, device="cuda", generator=gen)
+                plain = [theta0.clone(), torch.zeros(n, device="cuda"), torch.zeros(n, device="cuda")]
+                fused = [x.clone() for x in plain]
+                copy = torch.empty(n, dtype=torch.bfloat16, device="cuda")
+                bn.apply_adamw(*plain, gf, gr, 0.75, -1.25, lr=1e-3, step=1)
+                bn.apply_adamw(*fused, gf, gr, 0.75, -1.25, lr=1e-3, step=1, theta_bf16=copy)
+                for a, b in zip(fused, plain):
+                    self.assertTrue(torch.equal(a.view(torch.int32), b.view(torch.int32)), f"{dtype} n={n}")
+                want = fused[0].to(torch.bfloat16).view(torch.int16)
+                self.assertTrue(torch.equal(copy.view(torch.int16), want), f"{dtype} n={n}")
+                theta = theta0.clone()
+                bn.apply_sgd(theta, gf, gr, 0.75, -1.25, 2.0 ** -6, 0.125, theta_bf16=copy)
+                self.assertTrue(torch.equal(copy.view(torch.int16),
+                                            theta.to(torch.bfloat16).view(torch.int16)), f"sgd {dtype} n={n}")
+
     def test_host_memory_is_refused_not_a_fault(self):
         with self.assertRaisesRegex(ValueError, "different devices"):
             bn.reduce(torch.ones(8, device="cuda"), torch.ones(8))

@@ -35,14 +35,14 @@ static int checks, failures;
 /* buffers every case starts from; `pristine` holds the bytes they must still have afterwards */
 /* 16-byte aligned, so that each case is refused for the reason it names, not for alignment */
 static _Alignas(16) float theta[N], m[N], v[N], u[N], gf[N], gr[N];
-static _Alignas(16) uint16_t gf16[N], gr16[N];
-static unsigned char pristine[6 * N * sizeof(float) + 2 * N * sizeof(uint16_t)];
+static _Alignas(16) uint16_t gf16[N], gr16[N], theta16[N];  /* theta16: the bf16 working copy */
+static unsigned char pristine[6 * N * sizeof(float) + 3 * N * sizeof(uint16_t)];
 
 static void fill(void) {
   for (int i = 0; i < N; i++) {
     theta[i] = 0.5f + i, m[i] = 0.01f * i, v[i] = 0.001f * i, u[i] = -1.0f * i;
     gf[i] = 1.0f / (i + 1), gr[i] = -2.0f + i;
-    gf16[i] = (uint16_t)(0x3F80 + i), gr16[i] = (uint16_t)(0xBF80 + i);
+    gf16[i] = (uint16_t)(0x3F80 + i), gr16[i] = (uint16_t)(0xBF80 + i), theta16[i] = (uint16_t)(0x4000 + i);
   }
 }
 
@@ -52,6 +52,7 @@ static void snapshot(unsigned char* out) {
   for (int k = 0; k < 6; k++, p += sizeof theta) memcpy(p, parts[k], sizeof theta);
   memcpy(p, gf16, sizeof gf16);
   memcpy(p + sizeof gf16, gr16, sizeof gr16);
+  memcpy(p + 2 * sizeof gf16, theta16, sizeof theta16);
 }
 
 /* One refusal: status BLUR_ERR_ARGUMENT, a message that names the entry point, buffers intact. */
@@ -188,6 +189,75 @@ static void adamw_cases(void) {
                 CALL(apply_adamw, NULL, NULL, NULL, NULL, NULL, 0, BLUR_F32, 1.0, 1.0, &hp), BLUR_OK);
 }
 
+/* The bf16-copy applies check everything the plain ones do, and their one extra output. */
+static void sgd_bf16copy_cases(void) {
+  const char* e = ENTRY(apply_sgd_bf16copy);
+#define SGD16(...) CALL(apply_sgd_bf16copy, __VA_ARGS__)
+  refused("apply_sgd_bf16copy theta_bf16=NULL", e, SGD16(theta, NULL, gf, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy theta=NULL", e, SGD16(NULL, theta16, gf, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy gf=NULL", e, SGD16(theta, theta16, NULL, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy n=-1", e, SGD16(theta, theta16, gf, gr, -1, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy n=INT64_MAX", e, SGD16(theta, theta16, gf, gr, INT64_MAX, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy dtype=2", e, SGD16(theta, theta16, gf, gr, N, (blur_dtype)2, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy cf=NaN", e, SGD16(theta, theta16, gf, gr, N, BLUR_F32, NAN, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy lr=-1", e, SGD16(theta, theta16, gf, gr, N, BLUR_F32, 1.0, 1.0, -1.0f, 0.0f));
+  refused("apply_sgd_bf16copy weight_decay=NaN", e, SGD16(theta, theta16, gf, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, NAN));
+  /* the copy overlapping θ (either half of it) or a gradient, float32 or bfloat16 */
+  refused("apply_sgd_bf16copy theta_bf16 inside theta", e,
+          SGD16(theta, (uint16_t*)(theta + N / 4), gf, gr, N / 2, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy theta_bf16 = theta", e,
+          SGD16(theta, (uint16_t*)theta, gf, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy theta_bf16 = gf", e,
+          SGD16(theta, (uint16_t*)gf, gf, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy theta_bf16 = bf16 gr", e,
+          SGD16(theta, gr16, gf16, gr16, N, BLUR_BF16, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy theta_bf16 overlaps bf16 gf", e,
+          SGD16(theta, gf16 + 5, gf16, gr16, N - 5, BLUR_BF16, 1.0, 1.0, 1e-3f, 0.0f));
+  refused("apply_sgd_bf16copy theta wraps the address space", e,
+          SGD16(theta, (uint16_t*)(UINTPTR_MAX - 7), gf, gr, N, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+#ifdef BLUR_TEST_CUDA
+  refused("apply_sgd_bf16copy theta_bf16 misaligned", e,
+          SGD16(theta, (uint16_t*)((char*)theta16 + 1), gf, gr, N - 1, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f));
+#endif
+  expect_status("apply_sgd_bf16copy n=0 with NULL buffers",
+                SGD16(NULL, NULL, NULL, NULL, 0, BLUR_F32, 1.0, 1.0, 1e-3f, 0.0f), BLUR_OK);
+#undef SGD16
+}
+
+static void adamw_bf16copy_cases(void) {
+  const char* e = ENTRY(apply_adamw_bf16copy);
+  blur_adamw hp = good_hp(), bad;
+#define ADAMW16(...) CALL(apply_adamw_bf16copy, __VA_ARGS__)
+  refused("apply_adamw_bf16copy theta_bf16=NULL", e, ADAMW16(theta, NULL, m, v, gf, gr, N, BLUR_F32, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy hp=NULL", e, ADAMW16(theta, theta16, m, v, gf, gr, N, BLUR_F32, 1.0, 1.0, NULL));
+  refused("apply_adamw_bf16copy v=NULL", e, ADAMW16(theta, theta16, m, NULL, gf, gr, N, BLUR_F32, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy n=-1", e, ADAMW16(theta, theta16, m, v, gf, gr, -1, BLUR_F32, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy dtype=7", e, ADAMW16(theta, theta16, m, v, gf, gr, N, (blur_dtype)7, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy cr=Inf", e, ADAMW16(theta, theta16, m, v, gf, gr, N, BLUR_F32, 1.0, INFINITY, &hp));
+  refused("apply_adamw_bf16copy m = v", e, ADAMW16(theta, theta16, m, m, gf, gr, N, BLUR_F32, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy theta_bf16 = m", e,
+          ADAMW16(theta, (uint16_t*)m, m, v, gf, gr, N, BLUR_F32, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy theta_bf16 inside v", e,
+          ADAMW16(theta, (uint16_t*)(v + 3), m, v, gf, gr, N - 3, BLUR_F32, 1.0, 1.0, &hp));
+  refused("apply_adamw_bf16copy theta_bf16 = bf16 gf", e,
+          ADAMW16(theta, gf16, m, v, gf16, gr16, N, BLUR_BF16, 1.0, 1.0, &hp));
+#define SPOILED(label, field, value) \
+  bad = hp, bad.field = value, refused("apply_adamw_bf16copy " label, e, ADAMW16(theta, theta16, m, v, gf, gr, N, BLUR_F32, 1.0, 1.0, &bad))
+  SPOILED("lr=NaN", lr, NAN);
+  SPOILED("beta1=1", beta1, 1.0f);
+  SPOILED("eps=-1", eps, -1.0f);
+  SPOILED("step=0", step, 0);
+  SPOILED("reserved=1", reserved, 1);
+#undef SPOILED
+#ifdef BLUR_TEST_CUDA
+  refused("apply_adamw_bf16copy theta_bf16 misaligned", e,
+          ADAMW16(theta, (uint16_t*)((char*)theta16 + 1), m, v, gf, gr, N - 1, BLUR_F32, 1.0, 1.0, &hp));
+#endif
+  expect_status("apply_adamw_bf16copy n=0 with NULL buffers",
+                ADAMW16(NULL, NULL, NULL, NULL, NULL, NULL, 0, BLUR_F32, 1.0, 1.0, &hp), BLUR_OK);
+#undef ADAMW16
+}
+
 static void copy_cases(void) {
   const char* e = ENTRY(copy);
   refused("copy bytes=-1", e, CALL(copy, u, gf, -1));
@@ -238,6 +308,8 @@ int main(void) {
   combine_cases();
   sgd_cases();
   adamw_cases();
+  sgd_bf16copy_cases();
+  adamw_bf16copy_cases();
   copy_cases();
 #ifndef BLUR_TEST_CUDA
   cpu_only_cases();

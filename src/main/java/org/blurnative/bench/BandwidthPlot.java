@@ -56,7 +56,7 @@ public final class BandwidthPlot {
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineColor(color);
       line.setMarkerColor(color);
-      line.setLineStyle(first.op().equals(Op.REDUCE.label()) ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+      line.setLineStyle(first.op().startsWith(Op.REDUCE.label()) ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
       if (first.device().equals(BenchDevice.CUDA.label())) {
         line.setMarker(SeriesMarkers.DIAMOND);
       }

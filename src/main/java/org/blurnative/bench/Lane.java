@@ -12,6 +12,9 @@ record Lane(BenchDevice device, String backend, List<Op> ops, Function<Workload,
 
   static final List<Op> UPDATE_OPS = List.of(Op.REDUCE, Op.STEP);
 
+  /** bf16 mixed precision: the reduce over bf16 gradients, the step with the copy fused and not. */
+  static final List<Op> MIXED_OPS = List.of(Op.REDUCE_BF16, Op.STEP_BF16, Op.STEP_BF16_2PASS);
+
   Lane {
     ops = List.copyOf(ops);
   }

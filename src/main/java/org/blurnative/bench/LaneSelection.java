@@ -52,17 +52,19 @@ public record LaneSelection(List<Lane> lanes, List<Skipped> skipped) {
       if (!requested.contains(name) || name.equals("cuda")) {
         continue;
       }
-      lanes.add(name.equals(BenchResult.PER_TENSOR)
-          ? perTensorLane(BenchDevice.CPU)
-          : kernelLane(BenchDevice.CPU, Backend.parse(name).open(threads)));
+      if (name.equals(BenchResult.PER_TENSOR)) {
+        lanes.add(perTensorLane(BenchDevice.CPU));
+      } else {
+        lanes.addAll(kernelLanes(BenchDevice.CPU, Backend.parse(name).open(threads)));
+      }
     }
     if (requested.contains("cuda")) {
       try {
         UpdateKernel cuda = Backend.CUDA.open(threads);
         lanes.add(copyLane(BenchDevice.CUDA));
-        lanes.add(kernelLane(BenchDevice.CUDA, cuda));
+        lanes.addAll(kernelLanes(BenchDevice.CUDA, cuda));
         if (requested.contains("torch")) {
-          lanes.add(kernelLane(BenchDevice.CUDA, Backend.TORCH.open(threads)));
+          lanes.addAll(kernelLanes(BenchDevice.CUDA, Backend.TORCH.open(threads)));
         }
         if (requested.contains(BenchResult.PER_TENSOR)) {
           lanes.add(perTensorLane(BenchDevice.CUDA));
@@ -78,8 +80,11 @@ public record LaneSelection(List<Lane> lanes, List<Skipped> skipped) {
     return new Lane(device, BenchResult.COPY, List.of(Op.COPY), CopyYardstick::new);
   }
 
-  private static Lane kernelLane(BenchDevice device, UpdateKernel kernel) {
-    return new Lane(device, kernel.name(), Lane.UPDATE_OPS, work -> new FusedContender(kernel, work));
+  /** A kernel's float32 lane and its bf16 mixed-precision lane (own contenders, so own memory). */
+  private static List<Lane> kernelLanes(BenchDevice device, UpdateKernel kernel) {
+    return List.of(
+        new Lane(device, kernel.name(), Lane.UPDATE_OPS, work -> new FusedContender(kernel, work)),
+        new Lane(device, kernel.name(), Lane.MIXED_OPS, work -> new MixedPrecisionContender(kernel, work)));
   }
 
   private static Lane perTensorLane(BenchDevice device) {

@@ -12,7 +12,8 @@ final class MemoryBudget {
   /**
    * Host bytes held at once per element of n, at the copy: g_f, g_r, θ0 (3 floats) plus the
    * copy's 5n source and 5n destination (10 floats). The other contenders hold less: torch 3 + 4
-   * (θ, u, m, v) plus its temporaries, per-tensor 3 + 6.
+   * (θ, u, m, v) plus its temporaries, per-tensor 3 + 6, mixed precision 3 + 1 (bf16 g_f, g_r)
+   * + 7 (two θ, m, v and their bf16 copies).
    */
   static final long BYTES_PER_ELEMENT = 13L * Op.FLOAT_BYTES;
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The plain-text table on stdout; a dash where a ratio has no reference. */
 public final class ResultTable {
 
-  private static final String ROW = "%6s  %-6s  %-10s  %-6s  %10s  %8s  %7s  %8s  %13s%n";
+  private static final String ROW = "%6s  %-6s  %-10s  %-15s  %10s  %8s  %7s  %8s  %13s%n";
 
   private ResultTable() {}
 

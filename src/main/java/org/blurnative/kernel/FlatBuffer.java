@@ -33,6 +33,14 @@ record FlatBuffer(long address, long length, int dtype) {
     return of(name, t, BlurNative.BLUR_F32, onGpu);
   }
 
+  /** θ's working copy for bf16 mixed precision: bfloat16 only. */
+  static FlatBuffer bfloat16(String name, Tensor t, boolean onGpu) {
+    if (t.scalar_type().intern() != ScalarType.BFloat16) {
+      throw new IllegalArgumentException(name + " must be bfloat16, got " + t.scalar_type().intern());
+    }
+    return of(name, t, BlurNative.BLUR_BF16, onGpu);
+  }
+
   private static FlatBuffer of(String name, Tensor t, int dtype, boolean onGpu) {
     if (!t.is_contiguous()) {
       throw new IllegalArgumentException(name + " must be contiguous");
@@ -51,6 +59,17 @@ record FlatBuffer(long address, long length, int dtype) {
           otherName + " has " + other.length + " elements but " + name + " has " + length);
     }
     return this;
+  }
+
+  /** Refuses two buffers whose bytes overlap: one is written while the other is still read. */
+  static void requireDisjoint(String name, FlatBuffer a, String otherName, FlatBuffer b) {
+    if (a.length > 0 && b.length > 0 && a.address < b.address + b.bytes() && b.address < a.address + a.bytes()) {
+      throw new IllegalArgumentException(name + " and " + otherName + " overlap; each needs its own memory");
+    }
+  }
+
+  private long bytes() {
+    return length * (dtype == BlurNative.BLUR_BF16 ? 2 : 4);
   }
 
   static void requireSameDtype(FlatBuffer gf, FlatBuffer gr) {

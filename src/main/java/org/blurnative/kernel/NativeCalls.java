@@ -29,6 +29,14 @@ sealed interface NativeCalls {
   int adamw(long theta, long m, long v, long gf, long gr, long n, int dtype, double cf, double cr,
       AdamWHyper hp);
 
+  /** {@link #sgd} that also writes θ's bfloat16 working copy at {@code thetaBf16}. */
+  int sgdWithCopy(long theta, long thetaBf16, long gf, long gr, long n, int dtype, double cf,
+      double cr, float lr, float wd);
+
+  /** {@link #adamw} that also writes θ's bfloat16 working copy at {@code thetaBf16}. */
+  int adamwWithCopy(long theta, long thetaBf16, long m, long v, long gf, long gr, long n, int dtype,
+      double cf, double cr, AdamWHyper hp);
+
   String lastError();
 
   /** libblur.so, host pointers. */
@@ -107,6 +115,18 @@ sealed interface NativeCalls {
     }
 
     @Override
+    public int sgdWithCopy(long theta, long thetaBf16, long gf, long gr, long n, int dtype,
+        double cf, double cr, float lr, float wd) {
+      return BlurNative.blur_apply_sgd_bf16copy(theta, thetaBf16, gf, gr, n, dtype, cf, cr, lr, wd);
+    }
+
+    @Override
+    public int adamwWithCopy(long theta, long thetaBf16, long m, long v, long gf, long gr, long n,
+        int dtype, double cf, double cr, AdamWHyper hp) {
+      return BlurNative.blur_apply_adamw_bf16copy(theta, thetaBf16, m, v, gf, gr, n, dtype, cf, cr, hp);
+    }
+
+    @Override
     public String lastError() {
       return BlurNative.blur_last_error().getString();
     }
@@ -145,6 +165,20 @@ sealed interface NativeCalls {
     public int adamw(long theta, long m, long v, long gf, long gr, long n, int dtype, double cf,
         double cr, AdamWHyper hp) {
       return BlurNative.blur_cuda_apply_adamw(theta, m, v, gf, gr, n, dtype, cf, cr, hp, DEFAULT_STREAM);
+    }
+
+    @Override
+    public int sgdWithCopy(long theta, long thetaBf16, long gf, long gr, long n, int dtype,
+        double cf, double cr, float lr, float wd) {
+      return BlurNative.blur_cuda_apply_sgd_bf16copy(theta, thetaBf16, gf, gr, n, dtype, cf, cr, lr,
+          wd, DEFAULT_STREAM);
+    }
+
+    @Override
+    public int adamwWithCopy(long theta, long thetaBf16, long m, long v, long gf, long gr, long n,
+        int dtype, double cf, double cr, AdamWHyper hp) {
+      return BlurNative.blur_cuda_apply_adamw_bf16copy(theta, thetaBf16, m, v, gf, gr, n, dtype, cf,
+          cr, hp, DEFAULT_STREAM);
     }
 
     @Override

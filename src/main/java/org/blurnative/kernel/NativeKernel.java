@@ -48,10 +48,22 @@ final class NativeKernel implements UpdateKernel {
   @Override
   public FlatOptimizer optimizer(Tensor theta, OptimizerSettings settings) {
     FlatBuffer.float32("θ", theta, calls.onGpu());
+    return stepper(theta, settings, null);
+  }
+
+  /** The working copy is written by the fused blur_apply_*_bf16copy, in the step's own pass. */
+  @Override
+  public FlatOptimizer optimizer(Tensor theta, OptimizerSettings settings, Tensor workingCopy) {
+    FlatBuffer.float32("θ", theta, calls.onGpu());
+    WorkingCopyAfterStep.check(theta, workingCopy);
+    return stepper(theta, settings, workingCopy);
+  }
+
+  private Stepper stepper(Tensor theta, OptimizerSettings settings, Tensor workingCopy) {
     if (settings instanceof OptimizerSettings.AdamW adamW) {
-      return new AdamW(theta, adamW);
+      return new AdamW(theta, workingCopy, adamW);
     }
-    return new Sgd(theta, (OptimizerSettings.Sgd) settings);
+    return new Sgd(theta, workingCopy, (OptimizerSettings.Sgd) settings);
   }
 
   private FlatBuffer gradient(String name, Tensor t) {
@@ -73,25 +85,33 @@ final class NativeKernel implements UpdateKernel {
     return new FlatBuffer[] {gf, gr};
   }
 
-  /** What both fused optimizers share: θ, the step count, the checks, the state file. */
+  /**
+   * What both fused optimizers share: θ, its bf16 working copy (null without mixed precision),
+   * the step count, the checks, the state file.
+   */
   private abstract class Stepper implements FlatOptimizer {
     final Tensor theta;
+    final Tensor workingCopy;
     long steps;
 
-    Stepper(Tensor theta) {
+    Stepper(Tensor theta, Tensor workingCopy) {
       this.theta = theta;
+      this.workingCopy = workingCopy;
     }
 
     @Override
     public final void step(Tensor gradForget, Tensor gradRetain, double cf, double cr, double lr) {
       FlatBuffer t = FlatBuffer.float32("θ", theta, calls.onGpu());
       FlatBuffer[] g = gradientsFor(t, gradForget, gradRetain);
-      check(apply(t, g[0], g[1], cf, cr, lr));
+      FlatBuffer copy = workingCopy == null ? null
+          : FlatBuffer.bfloat16("the working copy", workingCopy, calls.onGpu());
+      check(apply(t, copy, g[0], g[1], cf, cr, lr));
       steps++;
     }
 
-    /** One native update; returns its status. */
-    abstract int apply(FlatBuffer theta, FlatBuffer gf, FlatBuffer gr, double cf, double cr, double lr);
+    /** One native update, writing {@code copy} too unless it is null; returns its status. */
+    abstract int apply(FlatBuffer theta, FlatBuffer copy, FlatBuffer gf, FlatBuffer gr, double cf,
+        double cr, double lr);
 
     /** The state tensors by name (none for SGD). */
     abstract Map<String, Tensor> state();
@@ -126,15 +146,20 @@ final class NativeKernel implements UpdateKernel {
   private final class Sgd extends Stepper {
     private final float weightDecay;
 
-    Sgd(Tensor theta, OptimizerSettings.Sgd settings) {
-      super(theta);
+    Sgd(Tensor theta, Tensor workingCopy, OptimizerSettings.Sgd settings) {
+      super(theta, workingCopy);
       this.weightDecay = (float) settings.weightDecay();
     }
 
     @Override
-    int apply(FlatBuffer t, FlatBuffer gf, FlatBuffer gr, double cf, double cr, double lr) {
-      return calls.sgd(t.address(), gf.address(), gr.address(), t.length(), gf.dtype(), cf, cr,
-          (float) lr, weightDecay);
+    int apply(FlatBuffer t, FlatBuffer copy, FlatBuffer gf, FlatBuffer gr, double cf, double cr,
+        double lr) {
+      if (copy == null) {
+        return calls.sgd(t.address(), gf.address(), gr.address(), t.length(), gf.dtype(), cf, cr,
+            (float) lr, weightDecay);
+      }
+      return calls.sgdWithCopy(t.address(), copy.address(), gf.address(), gr.address(), t.length(),
+          gf.dtype(), cf, cr, (float) lr, weightDecay);
     }
 
     @Override
@@ -151,8 +176,8 @@ final class NativeKernel implements UpdateKernel {
     private final Tensor v;  // second moment
     private final AdamWHyper hyper = new AdamWHyper();
 
-    AdamW(Tensor theta, OptimizerSettings.AdamW settings) {
-      super(theta);
+    AdamW(Tensor theta, Tensor workingCopy, OptimizerSettings.AdamW settings) {
+      super(theta, workingCopy);
       this.m = zeros_like(theta);
       this.v = zeros_like(theta);
       hyper.beta1((float) settings.beta1()).beta2((float) settings.beta2())
@@ -160,11 +185,17 @@ final class NativeKernel implements UpdateKernel {
     }
 
     @Override
-    int apply(FlatBuffer t, FlatBuffer gf, FlatBuffer gr, double cf, double cr, double lr) {
+    int apply(FlatBuffer t, FlatBuffer copy, FlatBuffer gf, FlatBuffer gr, double cf, double cr,
+        double lr) {
       hyper.lr((float) lr).step(steps + 1);
-      return calls.adamw(t.address(), FlatBuffer.float32("m", m, calls.onGpu()).address(),
-          FlatBuffer.float32("v", v, calls.onGpu()).address(), gf.address(), gr.address(),
-          t.length(), gf.dtype(), cf, cr, hyper);
+      long first = FlatBuffer.float32("m", m, calls.onGpu()).address();
+      long second = FlatBuffer.float32("v", v, calls.onGpu()).address();
+      if (copy == null) {
+        return calls.adamw(t.address(), first, second, gf.address(), gr.address(), t.length(),
+            gf.dtype(), cf, cr, hyper);
+      }
+      return calls.adamwWithCopy(t.address(), copy.address(), first, second, gf.address(),
+          gr.address(), t.length(), gf.dtype(), cf, cr, hyper);
     }
 
     @Override

@@ -19,6 +19,11 @@ class BenchResultTest {
     assertEquals(2 * 4 * 1000L, Op.REDUCE.bytes(1000));
     assertEquals(10 * 4 * 1000L, Op.STEP.bytes(1000));
     assertEquals(Op.STEP.bytes(1000), Op.COPY.bytes(1000));
+    // bf16 mixed precision: 2-byte gradients, 4-byte θ, m, v, and the 2-byte working copy written
+    assertEquals(2 * 2 * 1000L, Op.REDUCE_BF16.bytes(1000));
+    assertEquals((2 * 2 + 3 * 4 + 2 * 2 + 3 * 4 + 2) * 1000L, Op.STEP_BF16.bytes(1000));
+    assertEquals(Op.STEP_BF16.bytes(1000), Op.STEP_BF16_2PASS.bytes(1000));
+    assertEquals("step-bf16-2pass", Op.STEP_BF16_2PASS.label());
   }
 
   @Test

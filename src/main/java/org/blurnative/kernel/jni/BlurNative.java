@@ -108,6 +108,19 @@ public final class BlurNative {
       @Cast("const void*") long gf, @Cast("const void*") long gr, @Cast("int64_t") long n,
       @Cast("blur_dtype") int dtype, double cf, double cr, @Cast("const blur_adamw*") AdamWHyper hp);
 
+  /** As blur_apply_sgd, and thetaBf16 ← round-to-nearest-even of the new θ in the same pass. */
+  public static native int blur_apply_sgd_bf16copy(
+      @Cast("float*") long theta, @Cast("uint16_t*") long thetaBf16, @Cast("const void*") long gf,
+      @Cast("const void*") long gr, @Cast("int64_t") long n, @Cast("blur_dtype") int dtype,
+      double cf, double cr, float lr, float weightDecay);
+
+  /** As blur_apply_adamw, and thetaBf16 ← round-to-nearest-even of the new θ in the same pass. */
+  public static native int blur_apply_adamw_bf16copy(
+      @Cast("float*") long theta, @Cast("uint16_t*") long thetaBf16, @Cast("float*") long m,
+      @Cast("float*") long v, @Cast("const void*") long gf, @Cast("const void*") long gr,
+      @Cast("int64_t") long n, @Cast("blur_dtype") int dtype, double cf, double cr,
+      @Cast("const blur_adamw*") AdamWHyper hp);
+
   /**
    * a += b for sums from the next shard: the doubles added in the caller's (rank) order, flags
    * OR-ed; BLUR_OK, or an error status when either is null.
@@ -150,5 +163,18 @@ public final class BlurNative {
       @Cast("float*") long theta, @Cast("float*") long m, @Cast("float*") long v,
       @Cast("const void*") long gf, @Cast("const void*") long gr, @Cast("int64_t") long n,
       @Cast("blur_dtype") int dtype, double cf, double cr,
+      @Cast("const blur_adamw*") AdamWHyper hp, @Cast("void*") long stream);
+
+  @Name("blur_cuda_dl_apply_sgd_bf16copy")
+  public static native int blur_cuda_apply_sgd_bf16copy(
+      @Cast("float*") long theta, @Cast("uint16_t*") long thetaBf16, @Cast("const void*") long gf,
+      @Cast("const void*") long gr, @Cast("int64_t") long n, @Cast("blur_dtype") int dtype,
+      double cf, double cr, float lr, float weightDecay, @Cast("void*") long stream);
+
+  @Name("blur_cuda_dl_apply_adamw_bf16copy")
+  public static native int blur_cuda_apply_adamw_bf16copy(
+      @Cast("float*") long theta, @Cast("uint16_t*") long thetaBf16, @Cast("float*") long m,
+      @Cast("float*") long v, @Cast("const void*") long gf, @Cast("const void*") long gr,
+      @Cast("int64_t") long n, @Cast("blur_dtype") int dtype, double cf, double cr,
       @Cast("const blur_adamw*") AdamWHyper hp, @Cast("void*") long stream);
 }
