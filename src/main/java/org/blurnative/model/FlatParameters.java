@@ -80,9 +80,33 @@ public final class FlatParameters {
 
   /** After an update of θ: copies θ into the parameters when they are not views of it. */
   public void publish() {
-    if (!aliased) {
-      try (NoGradGuard guard = new NoGradGuard()) {
-        modelFlat.copy_(theta);  // rounds to nearest even
+    publishExcept(0, 0);
+  }
+
+  /**
+   * The bfloat16 flat buffer the parameters are views of, for an optimizer that writes it in the
+   * same pass as θ (the fused kernels' bf16copy entry points); null unless the model computes in
+   * bfloat16.
+   */
+  public Tensor bf16WorkingCopy() {
+    return layout.dtype() == Dtype.BFLOAT16 ? modelFlat : null;
+  }
+
+  /**
+   * As {@link #publish}, but for θ[offset, offset + length), whose copy the optimizer already
+   * wrote (the rest came from other ranks' shards, or nowhere else wrote it).
+   */
+  public void publishExcept(long offset, long length) {
+    if (aliased) {
+      return;
+    }
+    long n = layout.numel();
+    try (NoGradGuard guard = new NoGradGuard()) {
+      if (offset > 0) {
+        modelFlat.narrow(0, 0, offset).copy_(theta.narrow(0, 0, offset));  // rounds to nearest even
+      }
+      if (offset + length < n) {
+        modelFlat.narrow(0, offset + length, n - offset - length).copy_(theta.narrow(0, offset + length, n - offset - length));
       }
     }
   }

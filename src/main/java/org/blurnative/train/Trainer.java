@@ -146,7 +146,11 @@ public final class Trainer {
     boolean adaptive = settings.adaptiveLrEvery() > 0;
     List<StepMetrics> ran = new ArrayList<>();
 
-    try (FlatOptimizer optimizer = kernel.optimizer(owned.of(theta), settings.optimizer())) {
+    // a bf16 model's working copy of the owned range is written by the fused step itself
+    Tensor workingCopy = parameters.bf16WorkingCopy();
+    Shard copiedByStep = workingCopy == null ? new Shard(0, 0) : owned;
+    try (FlatOptimizer optimizer = workingCopy == null ? kernel.optimizer(owned.of(theta), settings.optimizer())
+        : kernel.optimizer(owned.of(theta), settings.optimizer(), owned.of(workingCopy))) {
       TrainerState state = new TrainerState(0,
           DataOrder.shuffled(forget.examples().size(), settings.seed()).state(),
           retain == null ? null : DataOrder.shuffled(retain.examples().size(), settings.seed() + 1).state(),
@@ -227,7 +231,7 @@ public final class Trainer {
               Tensor before = probing ? theta.clone() : null;
               optimizer.step(owned.of(gradForget), owned.of(gradRetain), c.cf(), c.cr(), lr);
               collective.gatherParameters(parameters.padded());
-              parameters.publish();
+              parameters.publishExcept(copiedByStep.offset(), copiedByStep.length());
               StepTimes times = new StepTimes(forgetSeconds, retainSeconds, exchangeSeconds, reduceSeconds,
                   lap.seconds());
               StepSizeProbe.Result measured = probing
