@@ -45,11 +45,32 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--retain", paramLabel = "FILE[,FILE...]", description = "retain set (required except for ga)" + PathList.HELP)
   List<PathList> retainValues;
 
-  @Option(names = "--method", defaultValue = "blur-npo", description = "blur-npo, blur-simnpo, blur-rmu, ga, graddiff, npo, simnpo, ngdiff, rmu (default: ${DEFAULT-VALUE})")
+  @Option(names = "--method", defaultValue = "blur-npo", paramLabel = "RULE-LOSS", completionCandidates = Method.Names.class,
+      description = {"RULE-LOSS: how the gradients combine × the forget loss (default: ${DEFAULT-VALUE}).",
+          "RULE: blur (paper eq. 14), siblur (ours: eq. 14 on normalised gradients), pcgrad, mgda (min-norm), cagrad,"
+              + " ngdiff; a bare LOSS is the weighted sum ∇f + λ∇r (--lambda).",
+          "LOSS: ga, npo, simnpo, rmu (text data), wga, undial, satimp, ceu (open-unlearning's definitions);"
+              + " ga alone has no retain term, graddiff = ga + λ·retain, ngdiff = ngdiff-ga.",
+          "All: ${COMPLETION-CANDIDATES}"})
   String method;
 
-  @Option(names = "--gamma", defaultValue = "1", description = "BLUR's γ (default: ${DEFAULT-VALUE})")
+  @Option(names = "--gamma", defaultValue = "1", description = "BLUR's and siblur's γ (default: ${DEFAULT-VALUE})")
   double gamma;
+
+  @Option(names = "--cagrad-c", defaultValue = "0.5", description = "CAGrad's c: u within c·‖g_0‖ of the average gradient g_0 (default: ${DEFAULT-VALUE})")
+  double cagradC;
+
+  @Option(names = "--wga-beta", defaultValue = "1", description = "WGA's β: token weight π^β (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double wgaBeta;
+
+  @Option(names = "--undial-strength", defaultValue = "10", description = "UNDIAL's β: how far the answer token's reference logit is lowered (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double undialStrength;
+
+  @Option(names = "--satimp-beta1", defaultValue = "5", description = "SatImp's β₁: exponent of π (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double satImpBeta1;
+
+  @Option(names = "--satimp-beta2", defaultValue = "1", description = "SatImp's β₂: exponent of 1 − π (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double satImpBeta2;
 
   @Option(names = "--beta", defaultValue = "0.1", description = "NPO/SimNPO β (default: ${DEFAULT-VALUE})")
   double beta;
@@ -144,7 +165,8 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--trainable '" + trained + "' matches no parameter");
       }
       MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed,
-          MethodParameters.RetainLoss.parse(retainLoss), swapLevels);
+          MethodParameters.RetainLoss.parse(retainLoss), swapLevels, cagradC, wgaBeta, undialStrength, satImpBeta1,
+          satImpBeta2);
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
 

@@ -55,7 +55,8 @@ class TrainCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"blur-npo", "blur-simnpo", "blur-rmu", "ga", "graddiff", "npo", "simnpo", "ngdiff", "rmu"})
+  @ValueSource(strings = {"blur-npo", "blur-simnpo", "blur-rmu", "ga", "graddiff", "npo", "simnpo", "ngdiff", "rmu",
+      "pcgrad-npo", "mgda-simnpo", "cagrad-wga", "siblur-npo", "blur-undial", "satimp", "ceu"})
   void everyMethodRunsAndWritesTheRunDirectory(String method, @TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     CommandRunner.Result r = train(out, "--method", method);
