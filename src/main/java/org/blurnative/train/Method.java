@@ -54,7 +54,7 @@ public record Method(Rule rule, ForgetLoss forget) {
 
   /** The forget objective; its label is what follows the rule in a method's name. */
   public enum ForgetLoss {
-    GA, NPO, SIMNPO, RMU, WGA, UNDIAL, SATIMP, CEU;
+    GA, NPO, SIMNPO, RMU, WGA, UNDIAL, SATIMP, CEU, IDKNLL;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -97,7 +97,7 @@ public record Method(Rule rule, ForgetLoss forget) {
     }
     throw new IllegalArgumentException("--method: unknown method '" + name + "' (RULE-LOSS with RULE one of blur,"
         + " siblur, pcgrad, mgda, cagrad, ngdiff, or a bare LOSS for the weighted sum; LOSS one of ga, npo, simnpo,"
-        + " rmu, wga, undial, satimp, ceu; also ga, graddiff, ngdiff; `train --help` lists them all)");
+        + " rmu, wga, undial, satimp, ceu, idknll; also ga, graddiff, ngdiff; `train --help` lists them all)");
   }
 
   /** RMU variants read forget and retain text; the others read QA pairs. */
@@ -115,7 +115,15 @@ public record Method(Rule rule, ForgetLoss forget) {
       case UNDIAL -> new UndialLoss(p.undialStrength());
       case SATIMP -> new SatImpLoss(p.satImpBeta1(), p.satImpBeta2());
       case CEU -> new CeuLoss();
+      // TOFU's "idk" (locuslab/tofu dataloader.py, loss_type "idk"): NLL of the forget questions
+      // answered "I don't know", minimised; the answers are swapped in by the data (answersIdk)
+      case IDKNLL -> new NllLoss();
     };
+  }
+
+  /** IdkNLL reads the forget questions with TOFU's "I don't know" answers in place of theirs. */
+  public boolean answersIdk() {
+    return forget == ForgetLoss.IDKNLL;
   }
 
   /** Every method but GA has a retain term. */

@@ -56,7 +56,7 @@ class TrainCommandTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"blur-npo", "blur-simnpo", "blur-rmu", "ga", "graddiff", "npo", "simnpo", "ngdiff", "rmu",
-      "pcgrad-npo", "mgda-simnpo", "cagrad-wga", "siblur-npo", "blur-undial", "satimp", "ceu"})
+      "pcgrad-npo", "mgda-simnpo", "cagrad-wga", "siblur-npo", "blur-undial", "satimp", "ceu", "blur-idknll"})
   void everyMethodRunsAndWritesTheRunDirectory(String method, @TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     CommandRunner.Result r = train(out, "--method", method);
@@ -227,7 +227,10 @@ class TrainCommandTest {
         List.of("--method", "ngdiff", "--adaptive-lr-every", "-2"),
         List.of("--method", "npo", "--swap-levels"),
         List.of("--method", "npo", "--retain-loss", "mse"),
-        List.of("--method", "rmu", "--retain-loss", "kl"));
+        List.of("--method", "rmu", "--retain-loss", "kl"),
+        List.of("--method", "npo", "--idk", empty.toString()),
+        List.of("--method", "idknll", "--idk", dir.resolve("missing.txt").toString()),
+        List.of("--method", "blur-sparkle"));
     for (List<String> bad : cases) {
       CommandRunner.Result r = train(out, bad.toArray(String[]::new));
       assertEquals(2, r.exit(), bad + ": " + r.err());
