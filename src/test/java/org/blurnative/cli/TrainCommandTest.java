@@ -241,6 +241,21 @@ class TrainCommandTest {
   }
 
   @Test
+  void helpListsEveryMethodAndMarksOurExtension() {
+    CommandRunner.Result help = CommandRunner.run("train", "--help");
+    assertEquals(0, help.exit());
+    String text = help.out().replaceAll("\\s+", " ");
+    for (org.blurnative.train.Method m : org.blurnative.train.Method.all()) {
+      assertTrue(text.contains(m.label() + ",") || text.endsWith(m.label()) || text.contains(m.label() + " "),
+          m.label() + " in " + help.out());
+    }
+    assertTrue(text.contains("siblur (ours"), help.out());
+    for (String option : List.of("--cagrad-c=", "--wga-beta=", "--undial-strength=", "--satimp-beta1=", "--idk=")) {
+      assertTrue(help.out().contains(option), option + " in " + help.out());
+    }
+  }
+
+  @Test
   void anExistingRunIsNeverOverwritten(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     Files.createDirectories(out);
