@@ -4,7 +4,7 @@ import org.blurnative.kernel.GradientSums;
 
 /**
  * MGDA's two-task min-norm direction (Désidéri 2012; Sener &amp; Koltun 2018, "Multi-Task Learning
- * as Multi-Objective Optimization", Alg. 1 line 3 / eq. 4): the shortest vector of the hull
+ * as Multi-Objective Optimization", Algorithm 1, the two-task solver): the shortest vector of the hull
  * {α·g_f + (1−α)·g_r : α ∈ [0, 1]}, whose squared norm α²F + (1−α)²R + 2α(1−α)d is minimised at
  * α* = clip((R − d)/(F + R − 2d), 0, 1). So c_f = α*, c_r = 1 − α*. When g_f = g_r (F + R − 2d =
  * 0, including both zero) every α gives the same u and we take ½. A zero gradient gives α* = 1 or

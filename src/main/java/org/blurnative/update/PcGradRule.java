@@ -3,7 +3,7 @@ package org.blurnative.update;
 import org.blurnative.kernel.GradientSums;
 
 /**
- * PCGrad (Yu et al. 2020, "Gradient Surgery for Multi-Task Learning", Alg. 1, eq. 1) for two
+ * PCGrad (Yu et al. 2020, "Gradient Surgery for Multi-Task Learning", Algorithm 1) for two
  * tasks: when the gradients conflict (d < 0) each is projected off the other,
  * g_f' = g_f − (d/R)·g_r and g_r' = g_r − (d/F)·g_f, and u = g_f' + g_r'; otherwise u = g_f + g_r.
  * So c_f = 1 − d/F, c_r = 1 − d/R when d < 0, else (1, 1). Then ⟨g_f, u⟩ = F − d²/R ≥ 0 and
