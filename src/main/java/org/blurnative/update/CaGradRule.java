@@ -7,8 +7,9 @@ import org.blurnative.kernel.GradientSums;
  * objective and the dual of Algorithm 1, as the official code's cagrad() solves it): among u
  * with ‖u − g_0‖ ≤ c·‖g_0‖, g_0 = (g_f + g_r)/2 the average gradient, maximise the worse of the
  * two first-order improvements min(⟨g_f, u⟩, ⟨g_r, u⟩). Its dual minimises
- * h(w) = ⟨g_w, g_0⟩ + c‖g_0‖·‖g_w‖ over g_w = w·g_f + (1−w)·g_r, w ∈ [0, 1], and then u = g_0 + (c‖g_0‖/‖g_w‖)·g_w, so c_f = ½ + λw, c_r = ½ + λ(1−w). c = 0 is the average
- * step (GradDiff's direction at half its length); larger c moves toward MGDA's min-norm point.
+ * h(w) = ⟨g_w, g_0⟩ + c‖g_0‖·‖g_w‖ over g_w = w·g_f + (1−w)·g_r, w ∈ [0, 1], and then
+ * u = g_0 + (c‖g_0‖/‖g_w‖)·g_w, so c_f = ½ + λw, c_r = ½ + λ(1−w). c = 0 is the average step
+ * (GradDiff's direction at half its length); larger c moves toward MGDA's min-norm point.
  *
  * <p>With two tasks h is a convex function of one variable built from (d, F, R) alone, so we
  * minimise it in closed form rather than with the official code's SLSQP call: writing
