@@ -123,7 +123,7 @@ public final class BlurOptimizer implements AutoCloseable {
 
     private Builder() {}
 
-    /** The rule (c_f, c_r) = f(d, F, R): BlurRule (default, γ = 1), SwappedBlurRule, WeightedSumRule, NormalizedDifferenceRule. */
+    /** The rule (c_f, c_r) = f(d, F, R): BlurRule (default, γ = 1), SwappedBlurRule, ScaleInvariantBlurRule, WeightedSumRule, NormalizedDifferenceRule, PcGradRule, MinNormRule, CaGradRule. */
     public Builder rule(UpdateRule rule) {
       this.rule = Objects.requireNonNull(rule, "rule");
       return this;

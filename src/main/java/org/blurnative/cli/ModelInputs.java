@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.blurnative.data.DatasetFiles;
 import org.blurnative.data.ExampleEncoder;
+import org.blurnative.data.QaRecord;
 import org.blurnative.data.TextSplit;
 import org.blurnative.data.TokenizedExample;
 import org.blurnative.io.FileErrors;
@@ -85,6 +87,12 @@ final class ModelInputs {
    * ({"text"} JSONL, or .txt with one document per line).
    */
   static List<TokenizedExample> examples(String flag, List<Path> files, boolean text, ExampleEncoder encoder) {
+    return examples(flag, files, text, encoder, UnaryOperator.identity());
+  }
+
+  /** As above, each QA pair passed through {@code answers} first (IdkNLL's "I don't know" answers). */
+  static List<TokenizedExample> examples(String flag, List<Path> files, boolean text, ExampleEncoder encoder,
+      UnaryOperator<QaRecord> answers) {
     List<TokenizedExample> out = new ArrayList<>();
     for (Path file : files) {
       InputFiles.requireRegularFile(flag, file);
@@ -99,7 +107,7 @@ final class ModelInputs {
             ? ": text data must be a .txt file, or JSON or JSONL of {\"text\"} records or QA pairs"
             : ": QA data must be JSON or JSONL (plain text is for the RMU methods)"));
       } else {  // QA pairs; a text objective (RMU) then sees the formatted question and answer
-        DatasetFiles.readQa(file).forEach(r -> out.add(encoder.qa(r)));
+        DatasetFiles.readQa(file).forEach(r -> out.add(encoder.qa(answers.apply(r))));
       }
     }
     if (out.isEmpty()) {

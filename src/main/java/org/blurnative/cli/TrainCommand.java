@@ -7,9 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.blurnative.data.ExampleEncoder;
+import org.blurnative.data.IdkAnswers;
 import org.blurnative.data.PromptFormat;
+import org.blurnative.data.QaRecord;
 import org.blurnative.io.InputDigests;
+import org.blurnative.io.InputFiles;
 import org.blurnative.io.InputDigests.FileDigest;
 import org.blurnative.kernel.UpdateKernel;
 import org.blurnative.loss.Loss;
@@ -45,11 +49,36 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--retain", paramLabel = "FILE[,FILE...]", description = "retain set (required except for ga)" + PathList.HELP)
   List<PathList> retainValues;
 
-  @Option(names = "--method", defaultValue = "blur-npo", description = "blur-npo, blur-simnpo, blur-rmu, ga, graddiff, npo, simnpo, ngdiff, rmu (default: ${DEFAULT-VALUE})")
+  @Option(names = "--method", defaultValue = "blur-npo", paramLabel = "RULE-LOSS", completionCandidates = Method.Names.class,
+      description = {"RULE-LOSS: how the gradients combine × the forget loss (default: ${DEFAULT-VALUE}).",
+          "RULE: blur (paper eq. 14), siblur (ours: eq. 14 on normalised gradients), pcgrad, mgda (min-norm), cagrad,"
+              + " ngdiff; a bare LOSS is the weighted sum ∇f + λ∇r (--lambda).",
+          "LOSS: ga, npo, simnpo, rmu (text data), wga, undial, satimp, ceu (open-unlearning's definitions),"
+              + " idknll (TOFU's: NLL of the forget questions answered \"I don't know\", --idk);"
+              + " ga alone has no retain term, graddiff = ga + λ·retain, ngdiff = ngdiff-ga.",
+          "All: ${COMPLETION-CANDIDATES}"})
   String method;
 
-  @Option(names = "--gamma", defaultValue = "1", description = "BLUR's γ (default: ${DEFAULT-VALUE})")
+  @Option(names = "--gamma", defaultValue = "1", description = "BLUR's and siblur's γ (default: ${DEFAULT-VALUE})")
   double gamma;
+
+  @Option(names = "--idk", paramLabel = "FILE", description = "idknll methods: the \"I don't know\" answers, one a line (default: TOFU's idontknow.jsonl, bundled)")
+  Path idk;
+
+  @Option(names = "--cagrad-c", defaultValue = "0.5", description = "CAGrad's c: u within c·‖g_0‖ of the average gradient g_0 (default: ${DEFAULT-VALUE})")
+  double cagradC;
+
+  @Option(names = "--wga-beta", defaultValue = "1", description = "WGA's β: token weight π^β (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double wgaBeta;
+
+  @Option(names = "--undial-strength", defaultValue = "10", description = "UNDIAL's β: how far the answer token's reference logit is lowered (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double undialStrength;
+
+  @Option(names = "--satimp-beta1", defaultValue = "5", description = "SatImp's β₁: exponent of π (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double satImpBeta1;
+
+  @Option(names = "--satimp-beta2", defaultValue = "1", description = "SatImp's β₂: exponent of 1 − π (default: ${DEFAULT-VALUE}, open-unlearning's)")
+  double satImpBeta2;
 
   @Option(names = "--beta", defaultValue = "0.1", description = "NPO/SimNPO β (default: ${DEFAULT-VALUE})")
   double beta;
@@ -126,6 +155,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (rmuLayer < -1) {
       throw new IllegalArgumentException("--rmu-layer must be -1 (the middle layer) or a layer index >= 0, got " + rmuLayer);
     }
+    if (idk != null && !m.answersIdk()) {
+      throw new IllegalArgumentException("--idk applies to the idknll methods, not " + m.label());
+    }
+    if (idk != null) {
+      InputFiles.requireRegularFile("--idk", idk);
+    }
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }
@@ -144,12 +179,15 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--trainable '" + trained + "' matches no parameter");
       }
       MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed,
-          MethodParameters.RetainLoss.parse(retainLoss), swapLevels);
+          MethodParameters.RetainLoss.parse(retainLoss), swapLevels, cagradC, wgaBeta, undialStrength, satImpBeta1,
+          satImpBeta2);
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
 
+      UnaryOperator<QaRecord> answers = !m.answersIdk() ? UnaryOperator.identity()
+          : (idk == null ? IdkAnswers.bundled() : IdkAnswers.read(idk)).answering(options.seed);
       Objective forgetObjective = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),
-          ModelInputs.examples("--forget", forget, m.usesText(), encoder));
+          ModelInputs.examples("--forget", forget, m.usesText(), encoder, answers));
       Loss retainLoss = m.retainLoss(p);
       Objective retainObjective = retainLoss == null ? null
           : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));
@@ -177,6 +215,9 @@ public final class TrainCommand implements Callable<Integer> {
       inputs.put("--model", InputDigests.ofModelDirectory(model));
       inputs.put("--forget", InputDigests.ofFiles(forget));
       inputs.put("--retain", InputDigests.ofFiles(retain == null ? List.of() : retain));
+      if (idk != null) {
+        inputs.put("--idk", InputDigests.ofFiles(List.of(idk)));
+      }
       TrainingRun.execute("train " + m.label(), options, settings, kernel, llm, forgetObjective,
           retainObjective, m.rule(p), tokenizer.padId(), resolved, inputs, spec.commandLine().getOut(), err);
     }

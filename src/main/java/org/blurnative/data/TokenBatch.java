@@ -54,6 +54,19 @@ public record TokenBatch(
     return n;
   }
 
+  /** Rows whose first label lies at a predicted position (t ≥ 1), so that it is among answerTokens. */
+  public int answeredSamples() {
+    int n = 0;
+    for (int[] row : labels) {
+      int t = 0;
+      while (t < row.length && row[t] == IGNORE) {
+        t++;
+      }
+      n += t >= 1 && t < row.length ? 1 : 0;
+    }
+    return n;
+  }
+
   public int answerIdsCutTotal() {
     return Arrays.stream(answerIdsCut).sum();
   }

@@ -8,10 +8,12 @@ package org.blurnative.loss;
  * @param samples sequences in the whole batch
  * @param answerTokens label positions (≠ −100) in the whole batch
  * @param inputTokens attended positions in the whole batch (RMU's activations)
+ * @param answeredSamples sequences whose first answer token is a predicted position (t ≥ 1): what
+ *     CE-U, which skips each sample's first answer token, takes off answerTokens
  */
-public record LossScale(long samples, long answerTokens, long inputTokens) {
+public record LossScale(long samples, long answerTokens, long inputTokens, long answeredSamples) {
   public LossScale {
-    if (samples <= 0 || answerTokens < 0 || inputTokens < 0) {
+    if (samples <= 0 || answerTokens < 0 || inputTokens < 0 || answeredSamples < 0 || answeredSamples > samples) {
       throw new IllegalArgumentException("a batch needs samples > 0, got " + this);
     }
   }

@@ -40,7 +40,7 @@ final class LossEvaluator {
    * part of the batch's loss.
    */
   double accumulate(Loss loss, TokenBatch batch, int microBatches) {
-    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
+    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch), batch.answeredSamples());
     double total = 0;
     for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
       try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
@@ -54,7 +54,7 @@ final class LossEvaluator {
 
   /** This rank's part of the batch's loss, without gradients, over the micro-batches {@link #accumulate} takes. */
   double evaluate(Loss loss, TokenBatch batch, int microBatches) {
-    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch));
+    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch), batch.answeredSamples());
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
       for (TokenBatch micro : mine(batch.microBatches(microBatches))) {

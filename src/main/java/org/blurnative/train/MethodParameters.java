@@ -17,12 +17,26 @@ package org.blurnative.train;
  *     model on D_r (DESIGN.md §1); RMU methods always use RMU's retain loss
  * @param swapLevels BLUR with the roles swapped (paper Remark 2.1, an ablation): the retain loss
  *     becomes the protected lower level
+ * @param cagradC CAGrad's c: u stays within c·‖g_0‖ of the average gradient g_0
+ * @param wgaBeta WGA's β, the exponent of the token weight π^β (open-unlearning's default 1)
+ * @param undialStrength UNDIAL's β, how far the answer token's reference logit is lowered (default 10)
+ * @param satImpBeta1 SatImp's β₁, the exponent of π (default 5)
+ * @param satImpBeta2 SatImp's β₂, the exponent of 1 − π (default 1)
  */
 public record MethodParameters(double gamma, double beta, double delta, double lambda, int rmuLayer,
-    double rmuSteering, long seed, RetainLoss retainLoss, boolean swapLevels) {
+    double rmuSteering, long seed, RetainLoss retainLoss, boolean swapLevels, double cagradC, double wgaBeta,
+    double undialStrength, double satImpBeta1, double satImpBeta2) {
 
   public MethodParameters {
     requireFloat32("--gamma", gamma);
+    requireFloat32("--wga-beta", wgaBeta);
+    requireFloat32("--undial-strength", undialStrength);
+    requireFloat32("--satimp-beta1", satImpBeta1);
+    requireFloat32("--satimp-beta2", satImpBeta2);
+    // c·‖g_0‖ is a length: c < 0 has no meaning
+    if (!(cagradC >= 0 && cagradC <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException("--cagrad-c must be a number >= 0 and at most 3.4e38, got " + cagradC);
+    }
     requireFloat32("--lambda", lambda);
     requireFloat32("--delta", delta);
     // NPO and SimNPO scale log-probabilities by β and the loss by 2/β, both in float32

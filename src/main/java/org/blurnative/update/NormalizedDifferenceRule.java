@@ -15,7 +15,7 @@ public record NormalizedDifferenceRule() implements UpdateRule {
     return Coefficients.withinFloatRange(inverseNorm(s.ff()), inverseNorm(s.rr()), s);
   }
 
-  private static double inverseNorm(double squaredNorm) {
+  static double inverseNorm(double squaredNorm) {
     if (!Double.isFinite(squaredNorm)) {
       return Double.NaN;  // a poisoned gradient must not read as a zero one (1/√∞ = 0)
     }

@@ -34,7 +34,9 @@ class CoefficientRangeTest {
     // --gamma 1e300 made every c_f leave float32's range and be zeroed: nothing forgotten, exit 0
     for (List<String> bad : List.of(List.of("--gamma", "1e300"), List.of("--gamma", "-1e39"),
         List.of("--lambda", "1e39", "--method", "npo"), List.of("--beta", "1e39"), List.of("--beta", "1e-39"),
-        List.of("--delta", "-1e39", "--method", "simnpo"), List.of("--rmu-steering", "1e39", "--method", "rmu"))) {
+        List.of("--delta", "-1e39", "--method", "simnpo"), List.of("--rmu-steering", "1e39", "--method", "rmu"),
+        List.of("--cagrad-c", "-0.5", "--method", "cagrad-npo"), List.of("--wga-beta", "1e39", "--method", "wga"),
+        List.of("--undial-strength", "NaN", "--method", "undial"), List.of("--satimp-beta1", "1e39"))) {
       Path out = dir.resolve("never");
       CommandRunner.Result r = TinyModel.train(shared, out, bad.toArray(String[]::new));
       assertEquals(2, r.exit(), bad + ": " + r.err());

@@ -55,7 +55,8 @@ class TrainCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"blur-npo", "blur-simnpo", "blur-rmu", "ga", "graddiff", "npo", "simnpo", "ngdiff", "rmu"})
+  @ValueSource(strings = {"blur-npo", "blur-simnpo", "blur-rmu", "ga", "graddiff", "npo", "simnpo", "ngdiff", "rmu",
+      "pcgrad-npo", "mgda-simnpo", "cagrad-wga", "siblur-npo", "blur-undial", "satimp", "ceu", "blur-idknll"})
   void everyMethodRunsAndWritesTheRunDirectory(String method, @TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     CommandRunner.Result r = train(out, "--method", method);
@@ -226,13 +227,31 @@ class TrainCommandTest {
         List.of("--method", "ngdiff", "--adaptive-lr-every", "-2"),
         List.of("--method", "npo", "--swap-levels"),
         List.of("--method", "npo", "--retain-loss", "mse"),
-        List.of("--method", "rmu", "--retain-loss", "kl"));
+        List.of("--method", "rmu", "--retain-loss", "kl"),
+        List.of("--method", "npo", "--idk", empty.toString()),
+        List.of("--method", "idknll", "--idk", dir.resolve("missing.txt").toString()),
+        List.of("--method", "blur-sparkle"));
     for (List<String> bad : cases) {
       CommandRunner.Result r = train(out, bad.toArray(String[]::new));
       assertEquals(2, r.exit(), bad + ": " + r.err());
       assertEquals(1, r.err().strip().lines().count(), bad + ": " + r.err());
       assertFalse(r.err().contains("Exception"), bad + ": " + r.err());
       assertFalse(Files.exists(out), bad + " left " + out);
+    }
+  }
+
+  @Test
+  void helpListsEveryMethodAndMarksOurExtension() {
+    CommandRunner.Result help = CommandRunner.run("train", "--help");
+    assertEquals(0, help.exit());
+    String text = help.out().replaceAll("\\s+", " ");
+    for (org.blurnative.train.Method m : org.blurnative.train.Method.all()) {
+      assertTrue(text.contains(m.label() + ",") || text.endsWith(m.label()) || text.contains(m.label() + " "),
+          m.label() + " in " + help.out());
+    }
+    assertTrue(text.contains("siblur (ours"), help.out());
+    for (String option : List.of("--cagrad-c=", "--wga-beta=", "--undial-strength=", "--satimp-beta1=", "--idk=")) {
+      assertTrue(help.out().contains(option), option + " in " + help.out());
     }
   }
 

@@ -29,13 +29,14 @@ class LossesTest {
   static final long[][] MASK = {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {1, 1, 1, 1, 1}, {1, 1, 0, 0, 0}};
   static final long ANSWER_TOKENS = 3 + 2 + 1;
   static final long INPUT_TOKENS = 5 + 3 + 5 + 2;
+  static final long ANSWERED = 3;  // rows 0–2 have an answer token at t ≥ 1
 
   final Random random = new Random(20261127);
   final double[][][] logits = randomArray(B, T, V, 2.0);
   final double[][][] referenceLogits = randomArray(B, T, V, 2.0);
   final double[][][] hidden = randomArray(B, T, D, 1.0);
   final double[][][] referenceHidden = randomArray(B, T, D, 1.0);
-  final LossScale scale = new LossScale(B, ANSWER_TOKENS, INPUT_TOKENS);
+  final LossScale scale = new LossScale(B, ANSWER_TOKENS, INPUT_TOKENS, ANSWERED);
 
   @Test
   void valuesMatchTheDefinitions() {
@@ -45,6 +46,10 @@ class LossesTest {
     assertLoss(new NpoLoss(0.1), ref.npo(0.1));
     assertLoss(new SimNpoLoss(2.5, 0.3), ref.simNpo(2.5, 0.3));
     assertLoss(new KlLoss(), ref.kl());
+    assertLoss(new WgaLoss(1.5), ref.wga(1.5, logits));
+    assertLoss(new SatImpLoss(5, 1), ref.satImp(5, 1, logits));
+    assertLoss(new UndialLoss(10), ref.undial(10, MASK));
+    assertLoss(new CeuLoss(), ref.ceu(logits));
     assertLoss(new RmuRetainLoss(1),
         LossReference.activationDistance(hidden, referenceHidden, MASK, INPUT_TOKENS));
     RmuForgetLoss rmu = RmuForgetLoss.seeded(1, D, 6.5, 7);
@@ -64,6 +69,19 @@ class LossesTest {
         l -> new LossReference(l, referenceLogits, LABELS, B, ANSWER_TOKENS).simNpo(2.5, 0.3));
     assertLogitGradient(new KlLoss(),
         l -> new LossReference(l, referenceLogits, LABELS, B, ANSWER_TOKENS).kl());
+    // the weights and CE-U's target are detached: held at the unperturbed logits (a copy, since
+    // the finite differences perturb `logits` in place)
+    double[][][] frozen = java.util.Arrays.stream(logits)
+        .map(plane -> java.util.Arrays.stream(plane).map(double[]::clone).toArray(double[][]::new))
+        .toArray(double[][][]::new);
+    assertLogitGradient(new WgaLoss(1.5),
+        l -> new LossReference(l, referenceLogits, LABELS, B, ANSWER_TOKENS).wga(1.5, frozen));
+    assertLogitGradient(new SatImpLoss(5, 1),
+        l -> new LossReference(l, referenceLogits, LABELS, B, ANSWER_TOKENS).satImp(5, 1, frozen));
+    assertLogitGradient(new UndialLoss(10),
+        l -> new LossReference(l, referenceLogits, LABELS, B, ANSWER_TOKENS).undial(10, MASK));
+    assertLogitGradient(new CeuLoss(),
+        l -> new LossReference(l, referenceLogits, LABELS, B, ANSWER_TOKENS).ceu(frozen));
     assertHiddenGradient(new RmuRetainLoss(1),
         h -> LossReference.activationDistance(h, referenceHidden, MASK, INPUT_TOKENS));
     RmuForgetLoss rmu = RmuForgetLoss.seeded(1, D, 6.5, 7);
@@ -74,7 +92,8 @@ class LossesTest {
   @Test
   void microBatchesAddUpToTheBatch() {
     for (Loss loss : List.of(new NllLoss(), new GradientAscentLoss(), new NpoLoss(0.1),
-        new SimNpoLoss(2.5, 0.3), new KlLoss(), new RmuRetainLoss(1), RmuForgetLoss.seeded(1, D, 6.5, 7))) {
+        new SimNpoLoss(2.5, 0.3), new KlLoss(), new WgaLoss(1.5), new SatImpLoss(5, 1), new UndialLoss(10),
+        new CeuLoss(), new RmuRetainLoss(1), RmuForgetLoss.seeded(1, D, 6.5, 7))) {
       try (PointerScope scope = new PointerScope()) {
         double whole = loss.value(inputs(tensor(logits), tensor(hidden))).item_double();
         double parts = 0;
@@ -90,7 +109,7 @@ class LossesTest {
   void parametersAreValidated() {
     assertThrows(IllegalArgumentException.class, () -> new NpoLoss(0));
     assertThrows(IllegalArgumentException.class, () -> new SimNpoLoss(1, Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> new LossScale(0, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new LossScale(0, 1, 1, 0));
   }
 
   // ---- helpers ---------------------------------------------------------------------------
