@@ -46,16 +46,15 @@ public final class RunComparison {
   }
 
   /**
-   * Compares the {@code keys} of run.json's {@code stored} with the resumed run's {@code now}. A key
-   * the stored run.json lacks altogether was written by a version without that option, which ran
-   * as its default does now (dist_mode replicated, precision the model's own): it is not compared.
+   * Compares the {@code keys} of run.json's {@code stored} with the resumed run's {@code now}. A leaf
+   * the stored run.json lacks was written by a version without that option, which ran as its
+   * default does now (dist_mode replicated, precision the model's own, a method parameter's
+   * default): it is not compared.
    */
   static RunComparison of(JsonNode stored, JsonNode now, List<String> keys) {
     List<Change> all = new ArrayList<>();
     for (String key : keys) {
-      if (!stored.path(key).isMissingNode()) {
-        collect(key, stored.path(key), now.path(key), all);
-      }
+      collect(key, stored.path(key), now.path(key), all);
     }
     List<Change> allowed = all.stream().filter(c -> MAY_CHANGE.matcher(c.key()).matches()).toList();
     Change forbidden = all.stream().filter(c -> !MAY_CHANGE.matcher(c.key()).matches()).findFirst().orElse(null);
@@ -119,6 +118,9 @@ public final class RunComparison {
    * path.
    */
   private static void collect(String path, JsonNode was, JsonNode now, List<Change> out) {
+    if (was.isMissingNode()) {
+      return;  // an older version's run.json (see of)
+    }
     if (was.isObject() && now.isObject()) {
       Set<String> names = new TreeSet<>();
       was.fieldNames().forEachRemaining(names::add);
