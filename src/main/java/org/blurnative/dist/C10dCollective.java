@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -19,6 +20,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.IntOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.Device;
@@ -130,6 +132,9 @@ final class C10dCollective implements Collective {
   private static TCPStore openStore(LaunchEnvironment launch, Duration timeout, boolean server) {
     TCPStoreOptions options = new TCPStoreOptions();
     options.port((short) launch.masterPort()).isServer(server).waitWorkers(false).timeout(milliseconds(timeout));
+    if (server) {
+      listenOnMasterAddress(launch, options);
+    }
     try {
       return BoundedCall.within(timeout, () -> new TCPStore(launch.masterAddr(), options));
     } catch (TimeoutException | RuntimeException e) {
@@ -141,6 +146,33 @@ final class C10dCollective implements Collective {
       throw new IllegalArgumentException("cannot reach rank 0's rendezvous store at " + launch.masterAddr() + ":"
           + launch.masterPort() + " within " + seconds(timeout) + " (is rank 0 running, and MASTER_ADDR its address?)"
           + (e instanceof TimeoutException ? "" : ": " + reason));
+    }
+  }
+
+  /**
+   * The store's socket on MASTER_ADDR's address alone ({@link StoreListener}); where the JVM
+   * cannot hand c10d a socket, c10d listens on every interface, and stderr says so once.
+   */
+  private static void listenOnMasterAddress(LaunchEnvironment launch, TCPStoreOptions options) {
+    OptionalInt fd;
+    try {
+      fd = StoreListener.bind(InetAddress.getByName(launch.masterAddr()), launch.masterPort());
+    } catch (java.net.BindException e) {
+      if (String.valueOf(e.getMessage()).contains("in use")) {
+        throw new IllegalArgumentException("MASTER_PORT " + launch.masterPort()
+            + " is in use on this machine: choose another port, or stop what holds it");
+      }
+      throw new IllegalArgumentException("MASTER_ADDR " + launch.masterAddr() + " is not an address of rank 0's machine,"
+          + " where the rendezvous store listens (" + e.getMessage() + ")");
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot listen on MASTER_ADDR " + launch.masterAddr() + ":" + launch.masterPort()
+          + ": " + e.getMessage());
+    }
+    if (fd.isPresent()) {
+      options.masterListenFd(new IntOptional(fd.getAsInt()));
+    } else {
+      System.err.println("warning: the rendezvous store listens on every interface, not only MASTER_ADDR's: run the jar"
+          + " (its manifest opens java.base/sun.nio.ch), or start java with --add-opens java.base/sun.nio.ch=ALL-UNNAMED");
     }
   }
 

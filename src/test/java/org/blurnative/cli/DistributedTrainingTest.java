@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -371,7 +372,7 @@ class DistributedTrainingTest {
    * Two "machines" on this one: two network namespaces joined by a veth pair, one rank in each,
    * MASTER_ADDR the other namespace's address and Gloo on the veth interface (GLOO_SOCKET_IFNAME),
    * so no byte of the run crosses the loopback interface. They end on the one-process θ, with
-   * the same bits on both. Making namespaces needs root and iproute2; elsewhere the test says why
+   * the same bits on both, and rank 0's store listens on MASTER_ADDR's address only. Making namespaces needs root and iproute2; elsewhere the test says why
    * it did not run.
    */
   @Test
@@ -400,6 +401,12 @@ class DistributedTrainingTest {
             "MASTER_ADDR", addresses.get(0), "MASTER_PORT", "29500", "GLOO_SOCKET_IFNAME", interfaces.get(rank)));
         ranks.add(builder.start());
       }
+      String listening = NetworkNamespaces.listeners(namespaces.get(0), 29500, Duration.ofSeconds(60));
+      System.out.println("rank 0's store: " + listening);
+      // Java's sockets are dual-stack: ss shows the address as [::ffff:10.231.7.1]
+      assertTrue(listening.contains(addresses.get(0) + ":29500") || listening.contains(addresses.get(0) + "]:29500"),
+          "bound to MASTER_ADDR: " + listening);
+      assertTrue(!listening.matches("(?s).*(0\\.0\\.0\\.0|\\*|\\[::]):29500.*"), "on no other interface: " + listening);
       for (int rank = 0; rank < 2; rank++) {
         Process p = ranks.get(rank);
         boolean done = p.waitFor(90, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package org.blurnative.cli;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,25 @@ final class NetworkNamespaces {
     for (String name : names) {
       run(List.of("ip", "netns", "delete", name));
     }
+  }
+
+  /**
+   * The TCP listeners on {@code port} inside namespace {@code name} (ss's lines), once there is one
+   * or {@code within} has passed (then empty).
+   */
+  static String listeners(String name, int port, Duration within) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    do {
+      Process p = new ProcessBuilder("ip", "netns", "exec", name, "ss", "-ltnH").redirectErrorStream(true).start();
+      String lines = new String(p.getInputStream().readAllBytes()).lines().filter(l -> l.contains(":" + port + " "))
+          .collect(java.util.stream.Collectors.joining("\n"));
+      p.waitFor(10, TimeUnit.SECONDS);
+      if (!lines.isEmpty()) {
+        return lines;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    } while (System.nanoTime() < deadline);
+    return "";
   }
 
   /** Runs one command; null when it succeeded, else what it said. */
