@@ -58,10 +58,10 @@ class DistributedTrainingTest {
     model = dir.resolve("target/model");
   }
 
-  /** BLUR-NPO, batches of 6 in 6 micro-batches: rank k of W takes k, k+W, ...; 4 steps of AdamW. */
+  /** BLUR-NPO, batches of 6 in 6 micro-batches: rank k of W takes k, k+W, ...; 6 steps of AdamW. */
   static List<String> trainArgs(Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--forget",
-        forget.toString(), "--retain", retain.toString(), "--out", out.toString(), "--max-steps", "4",
+        forget.toString(), "--retain", retain.toString(), "--out", out.toString(), "--max-steps", "6",
         "--batch", "6", "--micro-batch", "6", "--lr", "1e-3", "--max-length", "64", "--dist-timeout", "20s"));
     args.addAll(List.of(extra));
     return args;
@@ -105,7 +105,7 @@ class DistributedTrainingTest {
         assertEquals(world == 2 ? "[[0,2,4],[1,3,5]]" : "[[0,3],[1,4],[2,5]]", run.path("micro_batches_by_rank").toString());
         assertTrue(r.err().contains("[rank 0] train blur-npo"), "rank 0 shows progress");
         assertTrue(!r.err().contains("[rank 1] train blur-npo"), "only rank 0 shows progress");
-        JsonNode manifest = JSON.readTree(out.resolve("checkpoints/step-00000004/manifest.json").toFile());
+        JsonNode manifest = JSON.readTree(out.resolve("checkpoints/step-00000006/manifest.json").toFile());
         assertEquals(mode.equals("sharded") ? world : 1, manifest.path("optimizer").size(), manifest.toString());
 
         double relative = relativeDifference(one.resolve("model/model.safetensors"), out.resolve("model/model.safetensors"));
@@ -140,11 +140,12 @@ class DistributedTrainingTest {
   }
 
   /**
-   * A sharded run stopped after 2 of 4 steps and resumed with the same world size ends on the
+   * A sharded run stopped after 3 of 6 steps and resumed with the same world size ends on the
    * uninterrupted run's bits; resumed with 3 ranks or one process instead, the optimizer shards
    * are resharded and it ends within rounding of it (the global batch does not depend on the
    * world size), each change recorded in run.json; a finished sharded run resumed by one process
-   * exports the same Hugging Face model.
+   * exports a Hugging Face model whose weights, and so logits, are the replicated run's, bit for bit
+   * (two ranks: see above).
    */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -152,7 +153,7 @@ class DistributedTrainingTest {
     Path whole = dir.resolve("sharded-whole");
     assertEquals(0, run(trainArgs(whole, "--nproc", "2", "--dist-mode", "sharded")).exit());
     Path half = dir.resolve("sharded-half");
-    CommandRunner.Result first = run(trainArgs(half, "--nproc", "2", "--dist-mode", "sharded", "--max-steps", "2"));
+    CommandRunner.Result first = run(trainArgs(half, "--nproc", "2", "--dist-mode", "sharded", "--max-steps", "3"));
     assertEquals(0, first.exit(), first.out() + first.err());
     for (String copy : List.of("again-2", "as-3", "as-1")) {
       copyTree(half, dir.resolve("sharded-" + copy));
@@ -164,7 +165,7 @@ class DistributedTrainingTest {
     assertArrayEquals(Files.readAllBytes(whole.resolve("model/model.safetensors")),
         Files.readAllBytes(again.resolve("model/model.safetensors")), "same world size: θ bit for bit");
     for (String file : List.of("optimizer-00000-of-00002.pt", "optimizer-00001-of-00002.pt", "theta.safetensors")) {
-      Path last = Path.of("checkpoints/step-00000004", file);
+      Path last = Path.of("checkpoints/step-00000006", file);
       assertArrayEquals(Files.readAllBytes(whole.resolve(last)), Files.readAllBytes(again.resolve(last)), last.toString());
     }
 
@@ -181,9 +182,9 @@ class DistributedTrainingTest {
       assertMetricsClose(whole, resharded, 1e-6);
     }
     JsonNode resumes = JSON.readTree(three.resolve("run.json").toFile()).path("resumes");
-    assertEquals(2, resumes.get(0).path("from_step").asInt(), resumes.toString());
+    assertEquals(3, resumes.get(0).path("from_step").asInt(), resumes.toString());
     assertTrue(resumes.toString().contains("world_size"), resumes.toString());
-    JsonNode manifest = JSON.readTree(three.resolve("checkpoints/step-00000004/manifest.json").toFile());
+    JsonNode manifest = JSON.readTree(three.resolve("checkpoints/step-00000006/manifest.json").toFile());
     assertEquals(3, manifest.path("optimizer").size(), manifest.toString());
 
     Path exported = dir.resolve("sharded-exported");
@@ -193,6 +194,10 @@ class DistributedTrainingTest {
     assertEquals(0, export.exit(), export.out() + export.err());
     assertArrayEquals(Files.readAllBytes(whole.resolve("model/model.safetensors")),
         Files.readAllBytes(exported.resolve("model/model.safetensors")), "one process exports the sharded θ");
+    Path replicated = dir.resolve("replicated-whole");
+    assertEquals(0, run(trainArgs(replicated, "--nproc", "2", "--dist-mode", "replicated")).exit());
+    assertArrayEquals(Files.readAllBytes(replicated.resolve("model/model.safetensors")),
+        Files.readAllBytes(exported.resolve("model/model.safetensors")), "the replicated run's weights");
   }
 
   private static CommandRunner.Result run(List<String> args) {
