@@ -43,13 +43,23 @@ public record LaneSelection(List<Lane> lanes, List<Skipped> skipped) {
     return names;
   }
 
-  /** Opens the requested backends with {@code threads} threads. */
+  /** Opens the requested backends with {@code threads} threads, on the CPU and, with `cuda`, the GPU. */
   public static LaneSelection open(Set<String> requested, int threads) {
+    return open(requested, threads, true);
+  }
+
+  /**
+   * As {@link #open(Set, int)}; without {@code cpuLanes} only the GPU's lanes run (bench --device
+   * cuda), and a GPU that cannot run is the error rather than a skipped lane.
+   */
+  public static LaneSelection open(Set<String> requested, int threads, boolean cpuLanes) {
     List<Lane> lanes = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
-    lanes.add(copyLane(BenchDevice.CPU));
+    if (cpuLanes) {
+      lanes.add(copyLane(BenchDevice.CPU));
+    }
     for (String name : KNOWN) {
-      if (!requested.contains(name) || name.equals("cuda")) {
+      if (!cpuLanes || !requested.contains(name) || name.equals("cuda")) {
         continue;
       }
       if (name.equals(BenchResult.PER_TENSOR)) {
@@ -70,6 +80,9 @@ public record LaneSelection(List<Lane> lanes, List<Skipped> skipped) {
           lanes.add(perTensorLane(BenchDevice.CUDA));
         }
       } catch (KernelUnavailableException e) {
+        if (!cpuLanes) {
+          throw new IllegalArgumentException("--device cuda: " + e.getMessage());
+        }
         skipped.add(new Skipped("cuda", e.getMessage()));
       }
     }

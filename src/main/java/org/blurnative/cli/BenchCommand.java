@@ -54,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
           + " cannot run, java (slow) only when named (default: ${DEFAULT-VALUE})")
   private String backends;
 
+  @Option(names = "--device", defaultValue = "all", paramLabel = "DEVICE",
+      description = "all (the CPU, and the GPU where one runs), cpu, or cuda (the GPU's lanes only;"
+          + " no GPU is then an error) (default: ${DEFAULT-VALUE})")
+  private String device;
+
   @Option(names = "--runs", defaultValue = "5",
       description = "timed runs per op, at least; the median is reported (default: ${DEFAULT-VALUE})")
   private int runs;
@@ -87,6 +92,16 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Long> n = Sizes.parse("--sizes", sizes).stream().distinct().sorted().toList();
     Set<String> names = LaneSelection.parse("--backends", backends);
+    boolean cpuLanes = switch (device) {
+      case "all", "cpu" -> true;
+      case "cuda" -> false;
+      default -> throw new IllegalArgumentException("--device must be all, cpu or cuda, got '" + device + "'");
+    };
+    if (device.equals("cpu")) {
+      names.remove("cuda");
+    } else if (device.equals("cuda")) {
+      names.add("cuda");
+    }
     if (runs < 1 || warmup < 0 || !(minTimeMs >= 0)) {
       throw new IllegalArgumentException("--runs must be >= 1, --warmup and --min-time >= 0; got "
           + runs + ", " + warmup + " and " + minTimeMs);
@@ -97,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
     requireFileTarget("--plot", plot);
 
     PrintWriter out = spec.commandLine().getOut();
-    LaneSelection selection = LaneSelection.open(names, threadCount);
+    LaneSelection selection = LaneSelection.open(names, threadCount, cpuLanes);
     for (Skipped s : selection.skipped()) {
       out.println(s.backend() + ": skipped, " + s.reason());
     }

@@ -115,6 +115,23 @@ class BenchCommandTest {
   }
 
   @Test
+  void deviceChoosesTheLanes() {
+    Run cpu = bench("--sizes", "1K", "--backends", "cpu,cuda", "--device", "cpu", "--runs", "1", "--warmup", "0",
+        "--min-time", "0");
+    assertEquals(0, cpu.exitCode(), cpu.err());
+    assertTrue(!cpu.out().contains("cuda"), "--device cpu runs no GPU lane, nor says it skipped one: " + cpu.out());
+    if (!org.bytedeco.pytorch.global.torch.cuda_is_available()) {
+      Run cuda = bench("--sizes", "1K", "--device", "cuda");
+      assertEquals(2, cuda.exitCode(), cuda.err());
+      assertTrue(cuda.err().strip().startsWith("blur-native bench: --device cuda: backend cuda"), cuda.err());
+      assertEquals(1, cuda.err().strip().lines().count(), cuda.err());
+    }
+    Run bad = bench("--sizes", "1K", "--device", "gpu");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("--device must be all, cpu or cuda, got 'gpu'"), bad.err());
+  }
+
+  @Test
   void unknownBackendExitsWithCode2() {
     Run run = bench("--sizes", "1K", "--backends", "cpu,tpu");
     assertEquals(2, run.exitCode());
