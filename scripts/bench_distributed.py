@@ -7,7 +7,9 @@ Trains the demo model's architecture (hidden 128, 4 layers, 4 heads; untrained w
 time does not depend on them) on the bundled mini benchmark with the demo's unlearning batch
 (8 sequences in 2 micro-batches, length 192), for BLUR-NPO and NPO (its weighted sum), as
   1 process x 1 thread, 1 process x 2 threads, 2 processes x 1 thread replicated and sharded,
-and reports the median step time (the first two steps left out), read from metrics.jsonl.
+and reports the median step time (the first two steps left out), read from metrics.jsonl, and each
+part's share of a BLUR-NPO step (its phase_seconds: forward and backward of each objective, the
+ranks' exchange, the fused reduce, the update).
 
 Bytes each rank sends per step are measured, not computed: with root and iproute2 the two ranks
 run in two network namespaces joined by a veth pair, and each veth's tx_bytes is read before and
@@ -36,6 +38,17 @@ def java(*args, env=None, log=None):
 def median_step_seconds(run_dir):
     rows = [json.loads(line) for line in open(os.path.join(run_dir, "metrics.jsonl"))]
     return statistics.median(r["seconds"] for r in rows[2:])
+
+
+PHASES = ("forget", "retain", "exchange", "reduce", "update")
+
+
+def phase_shares(run_dir):
+    """Each phase's median seconds (metrics.jsonl's phase_seconds) as a share of their sum."""
+    rows = [json.loads(line) for line in open(os.path.join(run_dir, "metrics.jsonl"))][2:]
+    medians = {p: statistics.median(r["phase_seconds"].get(p, 0.0) or 0.0 for r in rows) for p in PHASES}
+    total = sum(medians.values())
+    return {p: medians[p] / total for p in PHASES}
 
 
 def trainable_parameters(run_dir):
@@ -128,10 +141,12 @@ def main():
             out = f"{a.out}/{method}-{name.replace(' ', '_').replace(',', '')}"
             java(*args(method, out, a.steps, *extra), log=out + ".log")
             row[method] = median_step_seconds(out)
+            row[method + " phases"] = phase_shares(out)
             results["parameters"] = trainable_parameters(out)
         row["projection_share"] = (row["blur-npo"] - row["npo"]) / row["blur-npo"]
         results["layouts"][name] = row
-        print(f"{name}: BLUR-NPO {row['blur-npo']:.3f} s/step, NPO {row['npo']:.3f} s/step", flush=True)
+        shares = ", ".join(f"{p} {100 * v:.1f} %" for p, v in row["blur-npo phases"].items())
+        print(f"{name}: BLUR-NPO {row['blur-npo']:.3f} s/step ({shares}), NPO {row['npo']:.3f} s/step", flush=True)
 
     ns = Namespaces.create()
     if ns is None:

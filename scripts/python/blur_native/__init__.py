@@ -18,7 +18,8 @@ from ._abi import ABI_VERSION, BF16, CPU_LIBRARY, CUDA_LIBRARY, F32, BlurError, 
 from ._abi import load as _load
 from .kernels import (apply_adamw, apply_sgd, combine, copy, cpu_isa, cuda_device_count,
                       get_num_threads, reduce, set_num_threads, sums_add)
-from .rules import (BlurRule, Coefficients, Diagnostics, NormalizedDifferenceRule, Rule,
+from .rules import (BlurRule, CaGradRule, Coefficients, Diagnostics, MinNormRule,
+                    NormalizedDifferenceRule, PcGradRule, Rule, ScaleInvariantBlurRule,
                     SwappedBlurRule, WeightedSumRule, rule)
 
 __version__ = "0.1.0"

@@ -9,6 +9,10 @@ included (DESIGN.md §1), so a Python run logs the numbers a blur-native run wou
     weighted-sum   1                   λ                   eq. 1, 6 (GradDiff, NPO, SimNPO, RMU)
     ga             1                   0                   eq. 3
     ngdiff         1/√F (0: F = 0)     1/√R (0: R = 0)     Bu et al. 2024
+    pcgrad         1 − d/F (d < 0)     1 − d/R (d < 0)     Yu et al. 2020 (else 1, 1)
+    mgda           α                   1 − α               min-norm point, α = clip((R−d)/(F+R−2d))
+    cagrad         ½ + λw              ½ + λ(1−w)          Liu et al. 2021, the dual's w in closed form
+    siblur         (γ − cos)/√F        1/√R                ours: eq. 14 on ĝ = g/‖g‖
 
 A coefficient that finite sums push beyond float32's range (the gradient underflowed float32) is
 0 and flagged, as the kernels scale float32 gradients by it; non-finite sums pass through, so
@@ -21,7 +25,8 @@ from dataclasses import dataclass
 FLOAT32_MAX = 3.4028234663852886e38
 
 __all__ = ["Coefficients", "Diagnostics", "Rule", "BlurRule", "SwappedBlurRule",
-           "WeightedSumRule", "NormalizedDifferenceRule", "rule", "RULES"]
+           "WeightedSumRule", "NormalizedDifferenceRule", "PcGradRule", "MinNormRule", "CaGradRule",
+           "ScaleInvariantBlurRule", "rule", "RULES"]
 
 
 @dataclass(frozen=True)
@@ -115,8 +120,89 @@ def _inverse_norm(squared_norm):
     return 0.0 if squared_norm == 0 else 1.0 / math.sqrt(squared_norm)
 
 
+class PcGradRule(Rule):
+    """PCGrad for two objectives (update/PcGradRule.java): when they conflict (d < 0) each gradient
+    loses its component along the other."""
+    name = "pcgrad"
+
+    def coefficients(self, d, f, r):
+        if not d < 0:
+            return Coefficients(d, d) if math.isnan(d) else Coefficients(1.0, 1.0)
+        return _within_float_range(1 - d / f, 1 - d / r, d, f, r)
+
+
+class MinNormRule(Rule):
+    """MGDA's minimum-norm point of the hull of g_f and g_r (update/MinNormRule.java)."""
+    name = "mgda"
+
+    def coefficients(self, d, f, r):
+        distance_sq = f + r - 2 * d  # ‖g_f − g_r‖²
+        alpha = 0.5 if distance_sq == 0 else min(1.0, max(0.0, (r - d) / distance_sq))
+        return Coefficients(alpha, 1 - alpha)
+
+
+class CaGradRule(Rule):
+    """CAGrad with its c (update/CaGradRule.java): u = g_0 + (κ/‖g_w‖)·g_w, g_0 the mean gradient,
+    κ = c‖g_0‖, w the minimiser over [0, 1] of ⟨g_w, g_0⟩ + κ‖g_w‖, found in closed form."""
+    name = "cagrad"
+
+    def __init__(self, c=0.5):
+        self.c = _require_finite("c", c)
+        if self.c < 0:
+            raise ValueError(f"c must be >= 0, got {c}")
+
+    def coefficients(self, d, f, r):
+        if not (math.isfinite(d) and math.isfinite(f) and math.isfinite(r)):
+            return Coefficients(math.nan, math.nan)  # poisoned gradients stay visible
+        w = self._weight(d, f, r)
+        gw_norm_sq = _hull_norm_sq(w, d, f, r)
+        if not gw_norm_sq > 1e-10 * max(f, r):
+            return Coefficients(0.0, 0.0) if f > 0 and r > 0 else Coefficients(0.5, 0.5)
+        lam = self._kappa(d, f, r) / math.sqrt(gw_norm_sq)
+        return _within_float_range(0.5 + lam * w, 0.5 + lam * (1 - w), d, f, r)
+
+    def _kappa(self, d, f, r):
+        return self.c * math.sqrt(max(0.0, f + 2 * d + r)) / 2
+
+    def _weight(self, d, f, r):
+        q, p, a, kappa = f + r - 2 * d, d - r, (f - r) / 2, self._kappa(d, f, r)
+
+        def h(w):  # ⟨g_w, g_0⟩ + κ‖g_w‖
+            return w * (f + d) / 2 + (1 - w) * (d + r) / 2 + kappa * math.sqrt(_hull_norm_sq(w, d, f, r))
+
+        best, best_h = 0.0, h(0.0)
+        if h(1.0) < best_h:
+            best, best_h = 1.0, h(1.0)
+        denominator = kappa * kappa * q - a * a
+        if q > 0 and denominator > 0:
+            delta = max(0.0, f * r - d * d)  # rounding can make FR − d² slightly negative
+            w = (-a * math.sqrt(delta / denominator) - p) / q
+            if 0 < w < 1 and h(w) < best_h:
+                best = w
+        return best
+
+
+def _hull_norm_sq(w, d, f, r):
+    return max(0.0, w * w * f + (1 - w) * (1 - w) * r + 2 * w * (1 - w) * d)
+
+
+class ScaleInvariantBlurRule(Rule):
+    """Ours (update/ScaleInvariantBlurRule.java): eq. 14 on the normalised gradients, so that
+    ⟨ĝ_f, u⟩ = γ whatever the gradients' scales."""
+    name = "siblur"
+
+    def __init__(self, gamma=1.0):
+        self.gamma = _require_finite("gamma", gamma)
+
+    def coefficients(self, d, f, r):
+        inv_f, inv_r = _inverse_norm(f), _inverse_norm(r)
+        cos = d * inv_f * inv_r  # 0 when either gradient is zero; NaN stays NaN
+        return _within_float_range((self.gamma - cos) * inv_f, inv_r, d, f, r)
+
+
 RULES = {"blur": BlurRule, "swapped-blur": SwappedBlurRule, "weighted-sum": WeightedSumRule,
-         "ga": lambda: WeightedSumRule(0.0), "ngdiff": NormalizedDifferenceRule}
+         "ga": lambda: WeightedSumRule(0.0), "ngdiff": NormalizedDifferenceRule, "pcgrad": PcGradRule,
+         "mgda": MinNormRule, "cagrad": CaGradRule, "siblur": ScaleInvariantBlurRule}
 
 
 def rule(spec, **params):
