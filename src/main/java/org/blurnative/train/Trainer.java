@@ -129,13 +129,13 @@ public final class Trainer {
       Files.createDirectories(runDir);
     }
     // the collective may cut θ and the gradients into equal shards: they are padded to its length
-    long n = FlatGradients.of(model).layout().numel();
+    FlatGradients grads = FlatGradients.of(model);
+    long n = grads.layout().numel();
     long padded = collective.paddedLength(n);
     FlatParameters parameters = FlatParameters.adopt(model, padded);
     Tensor theta = parameters.theta();
     Shard shard = collective.shard(n);
     Shard owned = collective.owned(n);
-    FlatGradients grads = FlatGradients.of(model);
     Tensor paddedForget = grads.allocate(padded);
     Tensor paddedRetain = retain == null ? paddedForget : grads.allocate(padded);
     Tensor gradForget = paddedForget.narrow(0, 0, n);
