@@ -1,6 +1,5 @@
 package org.blurnative.cli;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
