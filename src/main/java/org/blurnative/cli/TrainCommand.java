@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import org.blurnative.compat.Departure;
+import org.blurnative.compat.OfficialCompat;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.IdkAnswers;
 import org.blurnative.data.PromptFormat;
@@ -109,6 +111,13 @@ public final class TrainCommand implements Callable<Integer> {
       description = "the loss the adaptive learning rate minimises along the step: retain, or combined (c_f·f + c_r·r, whose gradient is u) (default: ${DEFAULT-VALUE})")
   String adaptiveLrLoss;
 
+  @Option(names = "--compat", defaultValue = "none", paramLabel = "LIST",
+      description = {"reproduce the official BLUR code's departures from eq. 14 (docs/reproduction.md), comma-separated:"
+          + " official (the trainer of the method's benchmark: tofu for QA methods, wmdp for rmu), tofu, muse, wmdp,"
+          + " or single departures: last-micro-batch, unclipped-u, gamma-one, raw-logit-npo, raw-logit-kl,"
+          + " rmu-alpha, unguarded-division (opt-in only); none: exact eq. 14 (default: ${DEFAULT-VALUE})"})
+  String compat;
+
   @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose names match (default: all; RMU methods: mlp.down_proj of layers l-2..l, as the RMU reference)")
   String trainable;
 
@@ -164,6 +173,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }
+    OfficialCompat departures = OfficialCompat.parse(compat, m, MethodParameters.RetainLoss.parse(retainLoss),
+        swapLevels);
+    if (departures.has(Departure.LAST_MICRO_BATCH) && (options.nproc > 1 || options.launch().worldSize() > 1)) {
+      throw new IllegalArgumentException("--compat last-micro-batch runs in one process: the official code's ranks"
+          + " each project their own last micro-batch, which is not reproduced");
+    }
     if (options.nproc != 1) {
       return TrainingRun.launchLocally(options, spec.commandLine());
     }
@@ -178,24 +193,26 @@ public final class TrainCommand implements Callable<Integer> {
       if (trained != null && llm.setTrainable(trained).isEmpty()) {
         throw new IllegalArgumentException("--trainable '" + trained + "' matches no parameter");
       }
-      MethodParameters p = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed,
+      MethodParameters given = new MethodParameters(gamma, beta, delta, lambda, layer, rmuSteering, options.seed,
           MethodParameters.RetainLoss.parse(retainLoss), swapLevels, cagradC, wgaBeta, undialStrength, satImpBeta1,
           satImpBeta2);
+      MethodParameters p = departures.parameters(given);
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
 
       UnaryOperator<QaRecord> answers = !m.answersIdk() ? UnaryOperator.identity()
           : (idk == null ? IdkAnswers.bundled() : IdkAnswers.read(idk)).answering(options.seed);
-      Objective forgetObjective = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),
+      Objective forgetObjective = new Objective("forget", departures.forgetLoss(m.forgetLoss(p, llm.config().hiddenSize())),
           ModelInputs.examples("--forget", forget, m.usesText(), encoder, answers));
-      Loss retainLoss = m.retainLoss(p);
+      Loss retainLoss = departures.retainLoss(m.retainLoss(p));
       Objective retainObjective = retainLoss == null ? null
           : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));
       int probeEvery = adaptiveLrEvery == null ? m.defaultAdaptiveLrEvery() : adaptiveLrEvery;
-      TrainingSettings settings = options.settings(options.steps(forgetObjective.examples().size()), maxLength,
-          probeEvery, ProbeLoss.parse(adaptiveLrLoss));
+      TrainingSettings settings = departures.settings(options.settings(options.steps(forgetObjective.examples().size()),
+          maxLength, probeEvery, ProbeLoss.parse(adaptiveLrLoss)));
       Trainer.checkAdaptiveLr(settings, retainObjective != null);
       PrintWriter err = spec.commandLine().getErr();
+      departures.describe().forEach(err::println);
       UpdateKernel kernel = TrainingRun.kernel(options, err);
       MaxLength.warnIfCut(err, "--forget examples", forgetObjective.examples(), maxLength);
       if (retainObjective != null) {
@@ -205,6 +222,7 @@ public final class TrainCommand implements Callable<Integer> {
       Map<String, Object> resolved = new LinkedHashMap<>();
       resolved.put("method", m.label());
       resolved.put("parameters", p);
+      resolved.put("compat", departures.label());
       resolved.put("model", model.toString());
       resolved.put("forget", forget.stream().map(Path::toString).toList());
       resolved.put("retain", retain == null ? List.of() : retain.stream().map(Path::toString).toList());
@@ -219,7 +237,7 @@ public final class TrainCommand implements Callable<Integer> {
         inputs.put("--idk", InputDigests.ofFiles(List.of(idk)));
       }
       TrainingRun.execute("train " + m.label(), options, settings, kernel, llm, forgetObjective,
-          retainObjective, m.rule(p), tokenizer.padId(), resolved, inputs, spec.commandLine().getOut(), err);
+          retainObjective, departures.rule(m.rule(p), p), tokenizer.padId(), resolved, inputs, spec.commandLine().getOut(), err);
     }
     return 0;
   }

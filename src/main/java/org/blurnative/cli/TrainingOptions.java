@@ -9,6 +9,7 @@ import org.blurnative.model.Dtype;
 import org.bytedeco.pytorch.Device;
 import org.blurnative.dist.LaunchEnvironment;
 import org.blurnative.kernel.OptimizerSettings;
+import org.blurnative.train.Accumulation;
 import org.blurnative.train.LearningRateSchedule;
 import org.blurnative.train.ProbeLoss;
 import org.blurnative.train.TrainingSettings;
@@ -151,7 +152,7 @@ final class TrainingOptions {
     }
     LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
     return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
-        checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss);
+        checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss, Accumulation.EVERY_MICRO_BATCH);
   }
 
   /** The TensorBoard event file's directory, or null for none (--no-tensorboard). */

@@ -168,8 +168,10 @@ final class TrainingRun {
         if (run != null) {
           run.saveModel(model);
           boolean twoObjectives = retain != null;  // the paper's alignment figures need both gradients
-          if (twoObjectives) {
-            AlignmentPlot.write(run.root().resolve("metrics.jsonl"), run.root().resolve("plots/alignment.png"), task);
+          if (twoObjectives && !AlignmentPlot.write(run.root().resolve("metrics.jsonl"),
+              run.root().resolve("plots/alignment.png"), task)) {
+            err.println("warning: no step had cos, A_f or A_r (a gradient was zero or non-finite throughout),"
+                + " so plots/alignment.png is not drawn");
           }
           // the method's name is what follows "train " in the task (finetune has none)
           TrainingReport.write(run.root(), task, rule, task.substring(task.indexOf(' ') + 1), twoObjectives);

@@ -25,7 +25,11 @@ public final class AlignmentPlot {
 
   private AlignmentPlot() {}
 
-  public static void write(Path metricsJsonl, Path png, String title) throws IOException {
+  /**
+   * Draws the plot; false, with nothing written, when no step has any of the three values (every
+   * step skipped, or a gradient zero throughout).
+   */
+  public static boolean write(Path metricsJsonl, Path png, String title) throws IOException {
     List<JsonNode> steps = new ArrayList<>();
     for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
       if (!line.isBlank()) {
@@ -49,10 +53,11 @@ public final class AlignmentPlot {
       }
     }
     if (chart.getSeriesMap().isEmpty()) {
-      throw new IllegalArgumentException(metricsJsonl + " has no step with cos, A_f or A_r to plot");
+      return false;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     BitmapEncoder.saveBitmap(chart, bytes, BitmapEncoder.BitmapFormat.PNG);
     AtomicFiles.write(png, bytes.toByteArray());
+    return true;
   }
 }

@@ -1,7 +1,5 @@
 package org.blurnative.train;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.blurnative.data.Batch;
@@ -27,12 +25,14 @@ final class LossEvaluator {
   private final LlamaModel reference;  // frozen θ₀; null when no loss needs it
   private final int rank;
   private final int worldSize;
+  private final Accumulation accumulation;
 
-  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize) {
+  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize, Accumulation accumulation) {
     this.model = model;
     this.reference = reference;
     this.rank = rank;
     this.worldSize = worldSize;
+    this.accumulation = accumulation;
   }
 
   /**
@@ -40,12 +40,18 @@ final class LossEvaluator {
    * part of the batch's loss.
    */
   double accumulate(Loss loss, TokenBatch batch, int microBatches) {
-    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch), batch.answeredSamples());
+    List<TokenBatch> all = batch.microBatches(microBatches);
     double total = 0;
-    for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
-      try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
-        Tensor value = loss.value(inputs(loss, b, scale));
-        value.backward();
+    for (int i = rank; i < all.size(); i += worldSize) {
+      boolean backward = accumulation.backward(i, all.size());
+      try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = backward ? null : new NoGradGuard();
+          Batch b = Batch.of(all.get(i), model.device())) {
+        Tensor value = loss.value(inputs(loss, b, accumulation.scale(batch, all.get(i), all.size())));
+        // a loss that reaches no trained parameter (RMU's layer below every --trainable one) has
+        // the zero gradient, which the buffer already holds; LibTorch refuses a graph-less backward
+        if (backward && value.requires_grad()) {
+          value.backward();
+        }
         total += value.item_double();
       }
     }
@@ -54,24 +60,16 @@ final class LossEvaluator {
 
   /** This rank's part of the batch's loss, without gradients, over the micro-batches {@link #accumulate} takes. */
   double evaluate(Loss loss, TokenBatch batch, int microBatches) {
-    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch), batch.answeredSamples());
+    List<TokenBatch> all = batch.microBatches(microBatches);
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
-      for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
-        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
-          total += loss.value(inputs(loss, b, scale)).item_double();
+      for (int i = rank; i < all.size(); i += worldSize) {
+        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(all.get(i), model.device())) {
+          total += loss.value(inputs(loss, b, accumulation.scale(batch, all.get(i), all.size()))).item_double();
         }
       }
     }
     return total;
-  }
-
-  private List<TokenBatch> mine(List<TokenBatch> all) {
-    List<TokenBatch> mine = new ArrayList<>();
-    for (int i = rank; i < all.size(); i += worldSize) {
-      mine.add(all.get(i));
-    }
-    return mine;
   }
 
   private LossInputs inputs(Loss loss, Batch b, LossScale scale) {
@@ -83,10 +81,6 @@ final class LossEvaluator {
     Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
         ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;
     return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale);
-  }
-
-  private static long attended(TokenBatch batch) {
-    return Arrays.stream(batch.attentionMask()).flatMapToInt(Arrays::stream).sum();
   }
 
   static boolean needsReference(Loss loss) {

@@ -51,6 +51,12 @@ public record MethodParameters(double gamma, double beta, double delta, double l
     }
   }
 
+  /** These parameters with another γ. */
+  public MethodParameters withGamma(double gamma) {
+    return new MethodParameters(gamma, beta, delta, lambda, rmuLayer, rmuSteering, seed, retainLoss, swapLevels,
+        cagradC, wgaBeta, undialStrength, satImpBeta1, satImpBeta2);
+  }
+
   private static void requireFloat32(String flag, double value) {
     if (!(Math.abs(value) <= Float.MAX_VALUE)) {
       throw new IllegalArgumentException(flag + " must be a finite number within float32's range"

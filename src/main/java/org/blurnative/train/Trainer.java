@@ -114,7 +114,8 @@ public final class Trainer {
     boolean needsReference = forget.needsReference() || (retain != null && retain.needsReference());
     LlamaModel reference = needsReference ? model.frozenCopy() : null;
     try {
-      return loop(new LossEvaluator(model, reference, collective.rank(), collective.worldSize()), resume,
+      return loop(new LossEvaluator(model, reference, collective.rank(), collective.worldSize(),
+          settings.accumulation()), resume,
           onStart, onStep);
     } finally {
       if (reference != null) {

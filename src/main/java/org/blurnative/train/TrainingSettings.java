@@ -19,6 +19,7 @@ import org.blurnative.kernel.OptimizerSettings;
  * @param adaptiveLrEvery probe the step size (NGDiff's adaptive learning rate, {@link
  *     StepSizeProbe}) after every this many steps; 0: the schedule alone sets the rate
  * @param adaptiveLrLoss the loss the probe fits (RETAIN needs a retain objective)
+ * @param accumulation which micro-batches give the gradients (all but under --compat last-micro-batch)
  */
 public record TrainingSettings(
     int batchSize,
@@ -34,7 +35,8 @@ public record TrainingSettings(
     int keep,
     long seed,
     int adaptiveLrEvery,
-    ProbeLoss adaptiveLrLoss) {
+    ProbeLoss adaptiveLrLoss,
+    Accumulation accumulation) {
 
   public TrainingSettings {
     requirePositive("--batch", batchSize);
@@ -53,6 +55,18 @@ public record TrainingSettings(
           "--max-skips, --checkpoint-every, --checkpoint-interval and --adaptive-lr-every must be >= 0");
     }
     requirePositive("--keep", keep);
+  }
+
+  /** These settings with u clipped to {@code norm} (0: not clipped). */
+  public TrainingSettings withClipNorm(double norm) {
+    return new TrainingSettings(batchSize, microBatches, steps, maxLength, schedule, optimizer, norm, maxSkips,
+        checkpointEvery, checkpointSeconds, keep, seed, adaptiveLrEvery, adaptiveLrLoss, accumulation);
+  }
+
+  /** These settings with another accumulation. */
+  public TrainingSettings withAccumulation(Accumulation accumulation) {
+    return new TrainingSettings(batchSize, microBatches, steps, maxLength, schedule, optimizer, clipNorm, maxSkips,
+        checkpointEvery, checkpointSeconds, keep, seed, adaptiveLrEvery, adaptiveLrLoss, accumulation);
   }
 
   private static void requirePositive(String what, long value) {

@@ -42,7 +42,7 @@ class LossGradientThroughModelTest {
       }
       TokenBatch batch = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64))
           .collate(TinyRun.examples(TinyRun.records(0, 4)));
-      LossEvaluator evaluator = new LossEvaluator(model, reference, 0, 1);
+      LossEvaluator evaluator = new LossEvaluator(model, reference, 0, 1, Accumulation.EVERY_MICRO_BATCH);
       // layer 0, so that RMU (whose loss stops at layer 0) reaches it too
       Tensor weight = model.parameters().get("model.layers.0.mlp.down_proj.weight");
       for (Loss loss : List.of(new NllLoss(), new GradientAscentLoss(), new NpoLoss(0.5),
