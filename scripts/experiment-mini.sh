@@ -5,22 +5,27 @@
 # against the retain model, and writes a report with the table, the trade-off plot and the
 # alignment plots.
 #
-#   scripts/experiment-mini.sh [--quick] [--seeds "17 18 19"] [--out DIR]
+#   scripts/experiment-mini.sh [--quick] [--compat] [--seeds "17 18 19"] [--out DIR]
 #
 # Full run: docs/results.md (+ docs/results/*.png), ~15 minutes on 2 cores with 3 seeds.
 # --quick: a tiny model and two steps per method, into $OUT/results.md; a smoke test for CI (< 5 min).
+# --compat: the reproduction-mode experiment instead (docs/reproduction.md): NPO, exact BLUR-NPO,
+#   BLUR-NPO under --compat official and under each of its departures alone, with the median
+#   |d/F| (= |c_f − γ| before clipping) of each run; its section of docs/results.md is rewritten.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
+compat=0
 seeds="17 18 19"
 out=experiment-mini
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; seeds="17"; shift ;;
+    --compat) compat=1; shift ;;
     --seeds) seeds="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    *) echo "experiment-mini.sh: unknown argument '$1' (expected --quick, --seeds \"S ...\", --out DIR)" >&2; exit 2 ;;
+    *) echo "experiment-mini.sh: unknown argument '$1' (expected --quick, --compat, --seeds \"S ...\", --out DIR)" >&2; exit 2 ;;
   esac
 done
 
@@ -43,7 +48,20 @@ else
   unlearn_args=(--epochs 10 --batch 8 --micro-batch 2 --lr 3e-5 --max-length 192)
 fi
 method_args=(--gamma 1 --beta 0.1 --lambda 1)
-methods="ga graddiff npo simnpo ngdiff blur-npo blur-simnpo"
+# NAME|FLAGS: a run's name and what selects it. The reproduction mode clips ‖u‖ at 1, Hugging
+# Face's default max_grad_norm, which the official TOFU configuration keeps (and never applies to u)
+if [ "$compat" = 1 ]; then
+  # and splits each batch into 4 micro-batches, as the official TOFU script accumulates 4
+  common="--clip 1 --micro-batch 4"
+  variants=("compat-npo|--method npo $common" "compat-blur-npo|--method blur-npo $common"
+            "compat-official|--method blur-npo $common --compat official"
+            "compat-last-micro-batch|--method blur-npo $common --compat last-micro-batch"
+            "compat-unclipped-u|--method blur-npo $common --compat unclipped-u"
+            "compat-gamma-2|--method blur-npo $common --gamma 2")
+else
+  variants=()
+  for m in ga graddiff npo simnpo ngdiff blur-npo blur-simnpo; do variants+=("$m|--method $m"); done
+fi
 
 # --- target and retain models, once
 build() {  # role, data
@@ -64,21 +82,74 @@ evaluate "$out/retain/model" "$out/eval/Retain"
 
 # --- every method, every seed
 for seed in $seeds; do
-  for m in $methods; do
-    name="$m-seed$seed"
+  for v in "${variants[@]}"; do
+    name="${v%%|*}-seed$seed"
+    read -r -a flags <<< "${v#*|}"
     if [ ! -f "$out/eval/$name/summary.json" ]; then
       echo "experiment: $name"
       rm -rf "$out/runs/$name"
+      # the variant's flags last: they win over the shared ones (--gamma 2)
       run train --model "$out/target/model" --forget "$data/forget10.json" --retain "$data/retain90.json" \
-        --method "$m" --seed "$seed" --out "$out/runs/$name" "${method_args[@]}" "${unlearn_args[@]}" >/dev/null
+        --seed "$seed" --out "$out/runs/$name" "${method_args[@]}" "${unlearn_args[@]}" "${flags[@]}" >/dev/null
       evaluate "$out/runs/$name/model" "$out/eval/$name"
     fi
   done
 done
 
-# --- the report
 evals="$out/eval/Original,$out/eval/Retain"
-for m in $methods; do for seed in $seeds; do evals="$evals,$out/eval/$m-seed$seed"; done; done
+for v in "${variants[@]}"; do for seed in $seeds; do evals="$evals,$out/eval/${v%%|*}-seed$seed"; done; done
+
+if [ "$compat" = 1 ]; then
+  report=docs/results.md
+  [ "$quick" = 1 ] && report="$out/results.md"
+  table=$(run eval --compare "$evals")
+  corrections=$(for v in "${variants[@]}"; do for seed in $seeds; do
+    python3 scripts/median_correction.py "${v%%|*}-seed$seed" "$out/runs/${v%%|*}-seed$seed/metrics.jsonl"; done; done)
+  section=$(cat <<MD
+<!-- compat:begin (scripts/experiment-mini.sh --compat rewrites this section) -->
+## Reproduction mode: the official code's departures (--compat)
+
+Command: \`scripts/experiment-mini.sh --compat$([ "$quick" = 1 ] && echo " --quick") --seeds "$seeds"\`, $(date -u +%Y-%m-%d), the
+models and data of the table above; every run \`train ${method_args[*]} ${unlearn_args[*]} $common\`
+(Hugging Face's default max_grad_norm, which the official TOFU configuration keeps, and the
+official script's 4 accumulated micro-batches), then its variant's flags. What each departure is: [reproduction.md](reproduction.md).
+
+| run | variant |
+|---|---|
+| compat-npo | NPO, the weighted sum |
+| compat-blur-npo | exact BLUR-NPO (eq. 14), γ = 1 |
+| compat-official | \`--compat official\`: last-micro-batch + unclipped-u + gamma-one |
+| compat-last-micro-batch | only the last of the 4 micro-batches of each step projected |
+| compat-unclipped-u | u not clipped |
+| compat-gamma-2 | exact, γ = 2: what gamma-one overrides (gamma-one at γ = 1 is exact BLUR-NPO itself) |
+
+$table
+
+Median over a run's steps of |d/F| (BLUR's correction, = |c_f − γ| before clipping), of the
+clipping factor (1: not clipped) and of F/R:
+
+| run | median \|d/F\| | median clip factor | median F/R |
+|---|---|---|---|
+$corrections
+<!-- compat:end -->
+MD
+)
+  if [ -f "$report" ] && grep -q '^<!-- compat:begin' "$report"; then
+    python3 - "$report" "$section" <<'PY'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = re.sub(r"<!-- compat:begin.*?<!-- compat:end -->", lambda m: section, text, flags=re.S)
+open(path, "w").write(text)
+PY
+  else
+    printf '\n%s\n' "$section" >> "$report"
+  fi
+  echo "experiment: $report"
+  exit 0
+fi
+
+# --- the report
 if [ "$quick" = 1 ]; then report="$out/results.md"; pictures="$out"; else report=docs/results.md; pictures=docs/results; fi
 mkdir -p "$pictures"
 table=$(run eval --compare "$evals" --plot "$pictures/tradeoff.png")
