@@ -57,6 +57,7 @@ if [ "$compat" = 1 ]; then
             "compat-official|--method blur-npo $common --compat official"
             "compat-last-micro-batch|--method blur-npo $common --compat last-micro-batch"
             "compat-unclipped-u|--method blur-npo $common --compat unclipped-u"
+            "compat-batch-mean-npo|--method blur-npo $common --compat batch-mean-npo"
             "compat-gamma-2|--method blur-npo $common --gamma 2")
 else
   variants=()
@@ -118,9 +119,10 @@ official script's 4 accumulated micro-batches), then its variant's flags. What e
 |---|---|
 | compat-npo | NPO, the weighted sum |
 | compat-blur-npo | exact BLUR-NPO (eq. 14), γ = 1 |
-| compat-official | \`--compat official\`: last-micro-batch + unclipped-u + gamma-one |
+| compat-official | \`--compat official\`: last-micro-batch + unclipped-u + gamma-one + batch-mean-npo |
 | compat-last-micro-batch | only the last of the 4 micro-batches of each step projected |
 | compat-unclipped-u | u not clipped |
+| compat-batch-mean-npo | NPO of each micro-batch's mean log-ratio |
 | compat-gamma-2 | exact, γ = 2: what gamma-one overrides (gamma-one at γ = 1 is exact BLUR-NPO itself) |
 
 $table

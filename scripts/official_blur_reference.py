@@ -25,6 +25,20 @@ beta = 0.7
 neg_log_ratio = ref_logits - logits
 npo = -F.logsigmoid(beta * neg_log_ratio).mean() * 2 / beta
 
+# TOFU/src/trainer/utils.py:24-34 (compute_batch_nll) and 38-58 (compute_dpo_loss, lose side only)
+labels = torch.tensor([[-100, 1, 3, -100], [-100, -100, 4, 0], [-100, 2, -100, -100]])
+
+
+def compute_batch_nll(lg, labels):
+    shifted_labels = labels[..., 1:].contiguous()
+    lg = lg[..., :-1, :].contiguous()
+    loss = torch.nn.CrossEntropyLoss(ignore_index=-100, reduction="none")(lg.transpose(-1, -2), shifted_labels).sum(dim=-1)
+    return loss.mean()
+
+
+lose_log_ratio = -(compute_batch_nll(logits, labels) - compute_batch_nll(ref_logits, labels))
+npo_batch_mean = -2 / beta * F.logsigmoid(beta * (0.0 - lose_log_ratio)).mean()
+
 # MUSE/baselines/baselines/iterative.py:302-307
 kl = F.kl_div(logits, ref_logits, reduction="batchmean", log_target=True)
 
@@ -40,6 +54,7 @@ OUT.write_text(json.dumps({
     "source": "OptimAI-Lab/BLURLLMUnlearning@075f00e, by scripts/official_blur_reference.py",
     "logits": logits.tolist(), "reference_logits": ref_logits.tolist(), "beta": beta,
     "npo_raw_logits": npo.item(), "kl_raw_logits": kl.item(),
+    "labels": labels.tolist(), "npo_batch_mean": npo_batch_mean.item(),
     "alpha": alpha, "g_f": g_f.tolist(), "g_r": g_r.tolist(), "rmu_u": u.tolist(),
 }, indent=1) + "\n")
 print(f"wrote {OUT}")

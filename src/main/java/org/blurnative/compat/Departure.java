@@ -18,6 +18,8 @@ public enum Departure {
   UNCLIPPED_U("TOFU, MUSE: u is never clipped, whatever the clipping norm"),
   /** TOFU/src/trainer/unlearn/base.py:256: self.gamma = 1.0 whatever the configuration passes. */
   GAMMA_ONE("TOFU: γ = 1 whatever --gamma says"),
+  /** TOFU/src/trainer/utils.py:24-34, 57: compute_batch_nll returns the batch's mean. */
+  BATCH_MEAN_NPO("TOFU: NPO of the micro-batch's mean log-ratio, not the mean of NPO per sample"),
   /** MUSE/baselines/baselines/iterative.py:289-290. */
   RAW_LOGIT_NPO("MUSE: NPO's log-ratio on raw logits, averaged over positions and vocabulary"),
   /** MUSE/baselines/baselines/iterative.py:302-307. */

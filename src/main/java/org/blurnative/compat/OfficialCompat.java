@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.blurnative.loss.BatchMeanNpoLoss;
 import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.Loss;
 import org.blurnative.loss.NpoLoss;
@@ -26,7 +27,7 @@ public record OfficialCompat(Set<Departure> departures) {
 
   /** What --compat official, tofu, muse and wmdp stand for, per benchmark's official trainer. */
   private static final Set<Departure> TOFU = EnumSet.of(Departure.LAST_MICRO_BATCH, Departure.UNCLIPPED_U,
-      Departure.GAMMA_ONE);
+      Departure.GAMMA_ONE, Departure.BATCH_MEAN_NPO);
   private static final Set<Departure> MUSE = EnumSet.of(Departure.RAW_LOGIT_NPO, Departure.RAW_LOGIT_KL,
       Departure.UNCLIPPED_U);
   private static final Set<Departure> WMDP = EnumSet.of(Departure.RMU_ALPHA);
@@ -84,12 +85,16 @@ public record OfficialCompat(Set<Departure> departures) {
       }
       chosen.add(d);
     }
+    if (chosen.contains(Departure.BATCH_MEAN_NPO) && chosen.contains(Departure.RAW_LOGIT_NPO)) {
+      throw new IllegalArgumentException("--compat: batch-mean-npo and raw-logit-npo are two versions of NPO"
+          + " (the official TOFU and MUSE code's): give one");
+    }
     return new OfficialCompat(chosen);
   }
 
   private static boolean applies(Departure d, Method method, MethodParameters.RetainLoss retainLoss) {
     return switch (d) {
-      case RAW_LOGIT_NPO -> method.forget() == Method.ForgetLoss.NPO;
+      case BATCH_MEAN_NPO, RAW_LOGIT_NPO -> method.forget() == Method.ForgetLoss.NPO;
       case RAW_LOGIT_KL -> !method.usesText() && retainLoss == MethodParameters.RetainLoss.KL;
       case RMU_ALPHA -> method.usesText();
       default -> true;
@@ -98,7 +103,7 @@ public record OfficialCompat(Set<Departure> departures) {
 
   private static String requirement(Departure d) {
     return switch (d) {
-      case RAW_LOGIT_NPO -> "applies to blur-npo";
+      case BATCH_MEAN_NPO, RAW_LOGIT_NPO -> "applies to blur-npo";
       case RAW_LOGIT_KL -> "applies to a QA method with --retain-loss kl";
       case RMU_ALPHA -> "applies to blur-rmu";
       default -> "applies to every BLUR method";
@@ -142,8 +147,13 @@ public record OfficialCompat(Set<Departure> departures) {
     return has(Departure.LAST_MICRO_BATCH) ? clipped.withAccumulation(Accumulation.LAST_MICRO_BATCH) : clipped;
   }
 
+  /** NPO as the official TOFU (batch-mean-npo) or MUSE (raw-logit-npo) code computes it. */
   public Loss forgetLoss(Loss exact) {
-    return has(Departure.RAW_LOGIT_NPO) && exact instanceof NpoLoss npo ? new RawLogitNpoLoss(npo.beta()) : exact;
+    if (!(exact instanceof NpoLoss npo)) {
+      return exact;
+    }
+    return has(Departure.BATCH_MEAN_NPO) ? new BatchMeanNpoLoss(npo.beta())
+        : has(Departure.RAW_LOGIT_NPO) ? new RawLogitNpoLoss(npo.beta()) : exact;
   }
 
   public Loss retainLoss(Loss exact) {

@@ -38,11 +38,11 @@ class CompatCommandTest {
     Path official = tmp.resolve("official"), exact = tmp.resolve("exact");
     CommandRunner.Result r = TinyModel.train(dir, official, concat(flags, "--compat", "official"));
     assertEquals(0, r.exit(), r.err());
-    for (String d : List.of("last-micro-batch", "unclipped-u", "gamma-one")) {
+    for (String d : List.of("last-micro-batch", "unclipped-u", "gamma-one", "batch-mean-npo")) {
       assertTrue(r.err().contains("--compat " + d + ": "), r.err());
     }
     JsonNode run = new ObjectMapper().readTree(official.resolve("run.json").toFile());
-    assertEquals("last-micro-batch,unclipped-u,gamma-one", run.path("config").path("compat").asText());
+    assertEquals("last-micro-batch,unclipped-u,gamma-one,batch-mean-npo", run.path("config").path("compat").asText());
     assertEquals(1.0, run.path("config").path("parameters").path("gamma").asDouble());
     assertEquals(0, TinyModel.train(dir, exact, flags).exit());
     List<JsonNode> o = metrics(official), e = metrics(exact);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.blurnative.kernel.GradientSums;
+import org.blurnative.loss.BatchMeanNpoLoss;
 import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
@@ -37,14 +38,15 @@ class OfficialCompatTest {
 
   @Test
   void presetsAreTheDeparturesOfTheMethodsBenchmarkTrainer() {
-    assertEquals("last-micro-batch,unclipped-u,gamma-one", parse("official", BLUR_NPO, RetainLoss.NLL));
+    assertEquals("last-micro-batch,unclipped-u,gamma-one,batch-mean-npo", parse("official", BLUR_NPO, RetainLoss.NLL));
+    assertEquals("last-micro-batch,unclipped-u,gamma-one", parse("tofu", Method.parse("blur-simnpo"), RetainLoss.NLL));
     assertEquals("rmu-alpha", parse("official", BLUR_RMU, RetainLoss.NLL));
     assertEquals("unclipped-u,raw-logit-npo", parse("muse", BLUR_NPO, RetainLoss.NLL));
     assertEquals("unclipped-u,raw-logit-npo,raw-logit-kl", parse("muse", BLUR_NPO, RetainLoss.KL));
     assertEquals("unclipped-u", parse("muse", Method.parse("blur-simnpo"), RetainLoss.NLL));
     assertEquals("none", parse("none", BLUR_NPO, RetainLoss.NLL));
     assertEquals("gamma-one,unguarded-division", parse("unguarded-division, gamma-one", BLUR_NPO, RetainLoss.NLL));
-    assertEquals("last-micro-batch,unclipped-u,gamma-one,unguarded-division",
+    assertEquals("last-micro-batch,unclipped-u,gamma-one,batch-mean-npo,unguarded-division",
         parse("official,unguarded-division", BLUR_NPO, RetainLoss.NLL));
   }
 
@@ -56,7 +58,8 @@ class OfficialCompatTest {
         {"raw-logit-kl", "blur-npo", "--retain-loss kl"},
         {"rmu-alpha", "blur-npo", "applies to blur-rmu"},
         {"gamma", "blur-npo", "unknown 'gamma'"},
-        {"", "blur-npo", "unknown ''"}}) {
+        {"", "blur-npo", "unknown ''"},
+        {"tofu,muse", "blur-npo", "two versions of NPO"}}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> OfficialCompat.parse(bad[0], Method.parse(bad[1]), RetainLoss.NLL, false));
       assertTrue(e.getMessage().contains(bad[2]) && !e.getMessage().contains("\n"), e.getMessage());
@@ -66,6 +69,8 @@ class OfficialCompatTest {
 
   @Test
   void eachDepartureReplacesOnePart() {
+    assertInstanceOf(BatchMeanNpoLoss.class,
+        OfficialCompat.parse("tofu", BLUR_NPO, RetainLoss.NLL, false).forgetLoss(new NpoLoss(0.1)));
     OfficialCompat muse = OfficialCompat.parse("muse", BLUR_NPO, RetainLoss.KL, false);
     assertInstanceOf(RawLogitNpoLoss.class, muse.forgetLoss(new NpoLoss(0.1)));
     assertEquals(0.1, ((RawLogitNpoLoss) muse.forgetLoss(new NpoLoss(0.1))).beta());

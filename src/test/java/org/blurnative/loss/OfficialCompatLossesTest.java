@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AbstractTensor;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,23 @@ class OfficialCompatLossesTest {
   }
 
   @Test
+  void batchMeanNpoByHand() {
+    // one position predicts the answer token at t = 1; vocabulary of two; reference logits 0 (log ½ each)
+    double[][][] logits = {{{0, 0}, {0, 0}}, {{1, -1}, {0, 0}}, {{2, 0}, {0, 0}}};
+    double[][][] reference = {{{0, 0}, {0, 0}}, {{0, 0}, {0, 0}}, {{0, 0}, {0, 0}}};
+    long[][] labels = {{-100, 0}, {-100, 0}, {-100, 1}};
+    // log π_θ − log π_ref per sample: 0; log σ(2) − log ½; log σ(−2) − log ½; their mean, then NPO of it
+    double mean = (0 + (logSigmoid(2) + Math.log(2)) + (logSigmoid(-2) + Math.log(2))) / 3;
+    double expected = -2 / 0.5 * logSigmoid(-0.5 * mean);
+    assertEquals(expected, value(new BatchMeanNpoLoss(0.5), logits, reference, labels, 3), 1e-12);
+    // a micro-batch of the first two of the batch's three samples weighs 2/3
+    double two = (0 + (logSigmoid(2) + Math.log(2))) / 2;
+    assertEquals(-2 / 0.5 * logSigmoid(-0.5 * two) * 2 / 3, value(new BatchMeanNpoLoss(0.5),
+        new double[][][] {logits[0], logits[1]}, new double[][][] {reference[0], reference[1]},
+        new long[][] {labels[0], labels[1]}, 3), 1e-12);
+  }
+
+  @Test
   void matchPyTorchOnTheOfficialExpressions() throws IOException {
     JsonNode expected = official();
     double[][][] logits = cube(expected.get("logits"));
@@ -45,6 +63,16 @@ class OfficialCompatLossesTest {
         value(new RawLogitNpoLoss(beta), logits, reference, logits.length), 1e-12);
     assertEquals(expected.get("kl_raw_logits").asDouble(),
         value(new RawLogitKlLoss(), logits, reference, logits.length), 1e-12);
+    JsonNode l = expected.get("labels");
+    long[][] labels = new long[l.size()][];
+    for (int b = 0; b < labels.length; b++) {
+      labels[b] = new long[l.get(b).size()];
+      for (int t = 0; t < labels[b].length; t++) {
+        labels[b][t] = l.get(b).get(t).asLong();
+      }
+    }
+    assertEquals(expected.get("npo_batch_mean").asDouble(),
+        value(new BatchMeanNpoLoss(beta), logits, reference, labels, logits.length), 1e-12);
   }
 
   @Test
@@ -65,9 +93,14 @@ class OfficialCompatLossesTest {
 
   /** The loss of a micro-batch of {@code logits.length} samples in a batch of {@code samples}. */
   private static double value(Loss loss, double[][][] logits, double[][][] reference, long samples) {
+    return value(loss, logits, reference, null, samples);
+  }
+
+  private static double value(Loss loss, double[][][] logits, double[][][] reference, long[][] labels, long samples) {
     try (PointerScope scope = new PointerScope()) {
       Tensor l = LossesTest.tensor(logits), r = LossesTest.tensor(reference);
-      return loss.value(new LossInputs(l, null, null, null, r, null, new LossScale(samples, 0, 0, 0))).item_double();
+      Tensor y = labels == null ? null : AbstractTensor.create(LossesTest.flat(labels), labels.length, labels[0].length);
+      return loss.value(new LossInputs(l, y, null, null, r, null, new LossScale(samples, 0, 0, 0))).item_double();
     }
   }
 
