@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.data.Batch;
 import org.blurnative.data.TokenBatch;
 import org.blurnative.loss.Loss;
@@ -39,12 +40,13 @@ final class LossEvaluator {
    * Accumulates this rank's part of ∇loss(batch) into the current gradient buffer; returns its
    * part of the batch's loss.
    */
-  double accumulate(Loss loss, TokenBatch batch, int microBatches) {
-    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch), batch.answeredSamples());
+  double accumulate(Loss loss, AlignedBatch batch, int microBatches) {
+    LossScale scale = scale(batch.batch());
     double total = 0;
-    for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
-      try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
-        Tensor value = loss.value(inputs(loss, b, scale));
+    for (AlignedBatch micro : mine(batch.microBatches(microBatches))) {
+      try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro.batch(), model.device());
+          Batch alternate = alternateOf(micro)) {
+        Tensor value = loss.value(inputs(loss, b, alternate, scale));
         value.backward();
         total += value.item_double();
       }
@@ -53,28 +55,35 @@ final class LossEvaluator {
   }
 
   /** This rank's part of the batch's loss, without gradients, over the micro-batches {@link #accumulate} takes. */
-  double evaluate(Loss loss, TokenBatch batch, int microBatches) {
-    LossScale scale = new LossScale(batch.rows(), batch.answerTokens(), attended(batch), batch.answeredSamples());
+  double evaluate(Loss loss, AlignedBatch batch, int microBatches) {
+    LossScale scale = scale(batch.batch());
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
-      for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
-        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
-          total += loss.value(inputs(loss, b, scale)).item_double();
+      for (AlignedBatch micro : mine(batch.microBatches(microBatches))) {
+        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro.batch(), model.device());
+            Batch alternate = alternateOf(micro)) {
+          total += loss.value(inputs(loss, b, alternate, scale)).item_double();
         }
       }
     }
     return total;
   }
 
-  private List<TokenBatch> mine(List<TokenBatch> all) {
-    List<TokenBatch> mine = new ArrayList<>();
+  private List<AlignedBatch> mine(List<AlignedBatch> all) {
+    List<AlignedBatch> mine = new ArrayList<>();
     for (int i = rank; i < all.size(); i += worldSize) {
       mine.add(all.get(i));
     }
     return mine;
   }
 
-  private LossInputs inputs(Loss loss, Batch b, LossScale scale) {
+  /** The micro-batch's alternate answers on the model's device; null when it has none. */
+  private Batch alternateOf(AlignedBatch micro) {
+    return micro.alternate() == null ? null : Batch.of(micro.alternate(), model.device());
+  }
+
+  /** The forward passes the loss needs, on the batch and on its alternate answers ({@code alternate} may be null). */
+  private LossInputs inputs(Loss loss, Batch b, Batch alternate, LossScale scale) {
     Set<Need> needs = loss.needs();
     Tensor ids = b.inputIds(), mask = b.attentionMask();
     Tensor logits = needs.contains(Need.LOGITS) ? model.forward(ids, mask) : null;
@@ -82,14 +91,26 @@ final class LossEvaluator {
     Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
     Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
         ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;
-    return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale);
+    return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale,
+        alternate == null ? null : alternateInputs(needs, alternate, scale));
   }
 
-  private static long attended(TokenBatch batch) {
-    return Arrays.stream(batch.attentionMask()).flatMapToInt(Arrays::stream).sum();
+  /** The alternate answers' logits, scaled by the batch's totals like the answers they pair with. */
+  private LossInputs alternateInputs(Set<Need> needs, Batch alternate, LossScale scale) {
+    Tensor ids = alternate.inputIds(), mask = alternate.attentionMask();
+    Tensor logits = needs.contains(Need.ALTERNATE_LOGITS) ? model.forward(ids, mask) : null;
+    Tensor refLogits = needs.contains(Need.REFERENCE_ALTERNATE_LOGITS) ? reference.forward(ids, mask) : null;
+    return new LossInputs(logits, alternate.labels(), mask, null, refLogits, null, scale);
+  }
+
+  private static LossScale scale(TokenBatch batch) {
+    long attended = Arrays.stream(batch.attentionMask()).flatMapToInt(Arrays::stream).sum();
+    return new LossScale(batch.rows(), batch.answerTokens(), attended, batch.answeredSamples());
   }
 
   static boolean needsReference(Loss loss) {
-    return loss.needs().contains(Need.REFERENCE_LOGITS) || loss.needs().contains(Need.REFERENCE_HIDDEN);
+    Set<Need> needs = loss.needs();
+    return needs.contains(Need.REFERENCE_LOGITS) || needs.contains(Need.REFERENCE_HIDDEN)
+        || needs.contains(Need.REFERENCE_ALTERNATE_LOGITS);
   }
 }
