@@ -39,6 +39,14 @@ public record Objective(String role, Loss loss, List<TokenizedExample> examples,
     return LossEvaluator.needsReference(loss);
   }
 
+  /**
+   * Forward passes whose graphs a micro-batch keeps until its backward (the memory plan's
+   * activations): 2 when the loss compares each answer with its alternate, else 1.
+   */
+  public int graphs() {
+    return alternates.isEmpty() ? 1 : 2;
+  }
+
   /** The examples at {@code indices}, collated, beside their alternate answers when it has them. */
   AlignedBatch batch(Collator collator, int[] indices) {
     return new AlignedBatch(collator.collate(pick(examples, indices)),

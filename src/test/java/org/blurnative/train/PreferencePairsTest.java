@@ -138,6 +138,8 @@ class PreferencePairsTest {
         () -> new Objective("forget", new NllLoss(), examples, alternates(FORGET)));
     assertThrows(IllegalArgumentException.class,
         () -> new Objective("forget", new DpoLoss(0.1), examples, alternates(FORGET).subList(0, 4)));
+    assertEquals(2, dpo(alternates(FORGET)).graphs(), "the memory plan counts both answers' graphs");
+    assertEquals(1, new Objective("forget", new NllLoss(), examples).graphs());
     TokenBatch five = COLLATOR.collate(examples);
     TokenBatch four = COLLATOR.collate(examples.subList(0, 4));
     assertThrows(IllegalArgumentException.class, () -> new AlignedBatch(five, four));
