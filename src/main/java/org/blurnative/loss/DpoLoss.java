@@ -7,7 +7,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Forget, DPO with the forget answer dispreferred (Rafailov et al. 2023, eq. 7, applied to
+ * Forget, DPO with the forget answer dispreferred (Rafailov et al. 2023's objective, applied to
  * unlearning by TOFU, Maini et al. 2024, with "I don't know" preferred), as open-unlearning
  * computes it (src/trainer/utils.py, compute_dpo_loss, called by src/trainer/unlearn/dpo.py with
  * win_inputs = the alternate answer and lose_inputs = the forget answer, commit d3d7cf9):
