@@ -41,7 +41,8 @@ final class MemoryCheck {
     boolean reference = forget.needsReference() || (retain != null && retain.needsReference());
     MemoryPlan.Run run = new MemoryPlan.Run(model.config(), all, trainable, retain != null, reference,
         settings.optimizer() instanceof OptimizerSettings.AdamW, worldSize, worldSize > 1 && mode == DistMode.SHARDED,
-        settings.batchSize(), settings.microBatches(), settings.maxLength());
+        settings.batchSize(), settings.microBatches(), settings.maxLength(),
+        Math.max(forget.graphs(), retain == null ? 1 : retain.graphs()));
     return new MemoryCheck(run, all * model.config().torchDtype().bytes());
   }
 

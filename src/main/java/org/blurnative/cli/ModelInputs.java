@@ -116,6 +116,23 @@ final class ModelInputs {
     return out;
   }
 
+  /**
+   * Each QA record's question with its "alternate" answer, in file order: the preferred answers of
+   * the dpo methods, row for row with {@link #examples} of the same files.
+   */
+  static List<TokenizedExample> alternates(String flag, List<Path> files, ExampleEncoder encoder) {
+    List<TokenizedExample> out = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        DatasetFiles.readAlternateQa(file).forEach(r -> out.add(encoder.qa(r)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(flag + " " + e.getMessage() + " (the dpo methods prefer each record's"
+            + " \"alternate\" answer to its \"answer\"; idkdpo prefers \"I don't know\")", e);
+      }
+    }
+    return out;
+  }
+
   private static boolean isPlainText(Path file) {
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt");
   }

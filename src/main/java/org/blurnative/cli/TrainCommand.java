@@ -7,13 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
 import org.blurnative.compat.Departure;
 import org.blurnative.compat.OfficialCompat;
 import org.blurnative.data.ExampleEncoder;
-import org.blurnative.data.IdkAnswers;
 import org.blurnative.data.PromptFormat;
-import org.blurnative.data.QaRecord;
 import org.blurnative.io.InputDigests;
 import org.blurnative.io.InputFiles;
 import org.blurnative.io.InputDigests.FileDigest;
@@ -56,7 +53,9 @@ public final class TrainCommand implements Callable<Integer> {
           "RULE: blur (paper eq. 14), siblur (ours: eq. 14 on normalised gradients), pcgrad, mgda (min-norm), cagrad,"
               + " ngdiff; a bare LOSS is the weighted sum ∇f + λ∇r (--lambda).",
           "LOSS: ga, npo, simnpo, rmu (text data), wga, undial, satimp, ceu (open-unlearning's definitions),"
-              + " idknll (TOFU's: NLL of the forget questions answered \"I don't know\", --idk);"
+              + " idknll (TOFU's: NLL of the forget questions answered \"I don't know\", --idk),"
+              + " dpo (open-unlearning's: DPO preferring each forget record's \"alternate\" answer to its answer, --beta),"
+              + " idkdpo (DPO preferring \"I don't know\", --idk);"
               + " ga alone has no retain term, graddiff = ga + λ·retain, ngdiff = ngdiff-ga.",
           "All: ${COMPLETION-CANDIDATES}"})
   String method;
@@ -64,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", defaultValue = "1", description = "BLUR's and siblur's γ (default: ${DEFAULT-VALUE})")
   double gamma;
 
-  @Option(names = "--idk", paramLabel = "FILE", description = "idknll methods: the \"I don't know\" answers, one a line (default: TOFU's idontknow.jsonl, bundled)")
+  @Option(names = "--idk", paramLabel = "FILE", description = "idknll and idkdpo methods: the \"I don't know\" answers, one a line (default: TOFU's idontknow.jsonl, bundled)")
   Path idk;
 
   @Option(names = "--cagrad-c", defaultValue = "0.5", description = "CAGrad's c: u within c·‖g_0‖ of the average gradient g_0 (default: ${DEFAULT-VALUE})")
@@ -82,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--satimp-beta2", defaultValue = "1", description = "SatImp's β₂: exponent of 1 − π (default: ${DEFAULT-VALUE}, open-unlearning's)")
   double satImpBeta2;
 
-  @Option(names = "--beta", defaultValue = "0.1", description = "NPO/SimNPO β (default: ${DEFAULT-VALUE})")
+  @Option(names = "--beta", defaultValue = "0.1", description = "NPO/SimNPO/DPO β (default: ${DEFAULT-VALUE}, open-unlearning's for DPO)")
   double beta;
 
   @Option(names = "--delta", defaultValue = "0", description = "SimNPO δ (default: ${DEFAULT-VALUE})")
@@ -164,8 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (rmuLayer < -1) {
       throw new IllegalArgumentException("--rmu-layer must be -1 (the middle layer) or a layer index >= 0, got " + rmuLayer);
     }
-    if (idk != null && !m.answersIdk()) {
-      throw new IllegalArgumentException("--idk applies to the idknll methods, not " + m.label());
+    if (idk != null && !m.usesIdk()) {
+      throw new IllegalArgumentException("--idk applies to the idknll and idkdpo methods, not " + m.label());
     }
     if (idk != null) {
       InputFiles.requireRegularFile("--idk", idk);
@@ -200,10 +199,8 @@ public final class TrainCommand implements Callable<Integer> {
       PromptFormat format = PromptFormat.resolve(options.promptFormat, tokenizer.config());
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, format, options.systemPrompt, true);
 
-      UnaryOperator<QaRecord> answers = !m.answersIdk() ? UnaryOperator.identity()
-          : (idk == null ? IdkAnswers.bundled() : IdkAnswers.read(idk)).answering(options.seed);
-      Objective forgetObjective = new Objective("forget", departures.forgetLoss(m.forgetLoss(p, llm.config().hiddenSize())),
-          ModelInputs.examples("--forget", forget, m.usesText(), encoder, answers));
+      Objective forgetObjective = ForgetObjective.read(m, departures.forgetLoss(m.forgetLoss(p, llm.config().hiddenSize())),
+          forget, encoder, idk, options.seed);
       Loss retainLoss = departures.retainLoss(m.retainLoss(p));
       Objective retainObjective = retainLoss == null ? null
           : new Objective("retain", retainLoss, ModelInputs.examples("--retain", retain, m.usesText(), encoder));

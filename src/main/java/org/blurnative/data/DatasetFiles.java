@@ -37,6 +37,19 @@ public final class DatasetFiles {
   }
 
   /**
+   * Each record's question with its {@code alternate} answer (required) in place of its answer:
+   * the preferred answers of DPO, as open-unlearning's QAwithAlternateDataset reads them with
+   * alternate_key alternate (src/data/qa.py, commit d3d7cf9).
+   */
+  public static List<QaRecord> readAlternateQa(Path file) {
+    List<QaRecord> out = new ArrayList<>();
+    for (JsonRecord r : JsonLines.read(file)) {
+      out.add(new QaRecord(r.requiredString("question"), r.requiredString("alternate")));
+    }
+    return out;
+  }
+
+  /**
    * Documents: a .txt file split as {@code split} says; any other file is JSONL (or a JSON array)
    * of {@code {"text": …}} objects or bare strings (MUSE's privleak files), one document each, and
    * {@code split} does not apply.

@@ -30,6 +30,15 @@ public record AnswerLogProbs(Tensor tokenLogProbs, Tensor answerMask) {
     return new AnswerLogProbs(nll.neg().view(b, t - 1), mask);
   }
 
+  /**
+   * log π_θ(y_b|x_b) − log π_ref(y_b|x_b) of each sample, the reference's side detached, [B]: what
+   * NPO and DPO compare the model with the frozen one by.
+   */
+  public static Tensor logRatio(LossInputs in) {
+    Tensor current = of(in.logits(), in.labels()).perSample();
+    return current.sub(of(in.referenceLogits(), in.labels()).perSample().detach());
+  }
+
   /** log π(y_b|x_b) = Σ_t log π(y_t | x, y_<t), [B]. */
   public Tensor perSample() {
     return tokenLogProbs.sum(1);

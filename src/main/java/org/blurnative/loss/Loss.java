@@ -14,7 +14,11 @@ public interface Loss {
     LOGITS,
     HIDDEN,
     REFERENCE_LOGITS,
-    REFERENCE_HIDDEN
+    REFERENCE_HIDDEN,
+    /** The trained model's logits on the same prompts with their alternate answers ({@link LossInputs#alternate()}). */
+    ALTERNATE_LOGITS,
+    /** The frozen model's logits on the alternate answers. */
+    REFERENCE_ALTERNATE_LOGITS
   }
 
   String name();

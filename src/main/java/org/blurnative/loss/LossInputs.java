@@ -13,6 +13,9 @@ import org.bytedeco.pytorch.Tensor;
  * @param referenceLogits the frozen reference model's logits (no gradient), [B, T, V]
  * @param referenceHidden the frozen model's activations M_l(x; θ₀) (no gradient), [B, T, D]
  * @param scale totals of the whole batch
+ * @param alternate the same rows with their alternate answers (a preference loss's preferred
+ *     answers): logits, labels, mask and reference logits as its loss's ALTERNATE needs ask, the
+ *     same scale; null for the losses that compare no answers
  */
 public record LossInputs(
     Tensor logits,
@@ -21,4 +24,12 @@ public record LossInputs(
     Tensor hidden,
     Tensor referenceLogits,
     Tensor referenceHidden,
-    LossScale scale) {}
+    LossScale scale,
+    LossInputs alternate) {
+
+  /** Inputs without alternate answers. */
+  public LossInputs(Tensor logits, Tensor labels, Tensor attentionMask, Tensor hidden, Tensor referenceLogits,
+      Tensor referenceHidden, LossScale scale) {
+    this(logits, labels, attentionMask, hidden, referenceLogits, referenceHidden, scale, null);
+  }
+}

@@ -30,10 +30,7 @@ public record NpoLoss(double beta) implements Loss {
 
   @Override
   public Tensor value(LossInputs in) {
-    Tensor current = AnswerLogProbs.of(in.logits(), in.labels()).perSample();
-    Tensor reference = AnswerLogProbs.of(in.referenceLogits(), in.labels()).perSample().detach();
-    Tensor logRatio = current.sub(reference);
-    Tensor perSample = log_sigmoid(logRatio.mul(new Scalar(-beta)));
+    Tensor perSample = log_sigmoid(AnswerLogProbs.logRatio(in).mul(new Scalar(-beta)));
     return perSample.sum().mul(new Scalar(-2 / beta / in.scale().samples()));
   }
 }

@@ -2,8 +2,8 @@ package org.blurnative.train;
 
 import java.util.List;
 import java.util.Set;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.data.Batch;
-import org.blurnative.data.TokenBatch;
 import org.blurnative.loss.Loss;
 import org.blurnative.loss.Loss.Need;
 import org.blurnative.loss.LossInputs;
@@ -39,14 +39,15 @@ final class LossEvaluator {
    * Accumulates this rank's part of ∇loss(batch) into the current gradient buffer; returns its
    * part of the batch's loss.
    */
-  double accumulate(Loss loss, TokenBatch batch, int microBatches) {
-    List<TokenBatch> all = batch.microBatches(microBatches);
+  double accumulate(Loss loss, AlignedBatch batch, int microBatches) {
+    List<AlignedBatch> all = batch.microBatches(microBatches);
     double total = 0;
     for (int i = rank; i < all.size(); i += worldSize) {
+      AlignedBatch micro = all.get(i);
       boolean backward = accumulation.backward(i, all.size());
       try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = backward ? null : new NoGradGuard();
-          Batch b = Batch.of(all.get(i), model.device())) {
-        Tensor value = loss.value(inputs(loss, b, accumulation.scale(batch, all.get(i), all.size())));
+          Batch b = Batch.of(micro.batch(), model.device()); Batch alternate = alternateOf(micro)) {
+        Tensor value = loss.value(inputs(loss, b, alternate, accumulation.scale(batch.batch(), micro.batch(), all.size())));
         // a loss that reaches no trained parameter (RMU's layer below every --trainable one) has
         // the zero gradient, which the buffer already holds; LibTorch refuses a graph-less backward
         if (backward && value.requires_grad()) {
@@ -59,20 +60,29 @@ final class LossEvaluator {
   }
 
   /** This rank's part of the batch's loss, without gradients, over the micro-batches {@link #accumulate} takes. */
-  double evaluate(Loss loss, TokenBatch batch, int microBatches) {
-    List<TokenBatch> all = batch.microBatches(microBatches);
+  double evaluate(Loss loss, AlignedBatch batch, int microBatches) {
+    List<AlignedBatch> all = batch.microBatches(microBatches);
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
       for (int i = rank; i < all.size(); i += worldSize) {
-        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(all.get(i), model.device())) {
-          total += loss.value(inputs(loss, b, accumulation.scale(batch, all.get(i), all.size()))).item_double();
+        AlignedBatch micro = all.get(i);
+        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro.batch(), model.device());
+            Batch alternate = alternateOf(micro)) {
+          LossScale scale = accumulation.scale(batch.batch(), micro.batch(), all.size());
+          total += loss.value(inputs(loss, b, alternate, scale)).item_double();
         }
       }
     }
     return total;
   }
 
-  private LossInputs inputs(Loss loss, Batch b, LossScale scale) {
+  /** The micro-batch's alternate answers on the model's device; null when it has none. */
+  private Batch alternateOf(AlignedBatch micro) {
+    return micro.alternate() == null ? null : Batch.of(micro.alternate(), model.device());
+  }
+
+  /** The forward passes the loss needs, on the batch and on its alternate answers ({@code alternate} may be null). */
+  private LossInputs inputs(Loss loss, Batch b, Batch alternate, LossScale scale) {
     Set<Need> needs = loss.needs();
     Tensor ids = b.inputIds(), mask = b.attentionMask();
     Tensor logits = needs.contains(Need.LOGITS) ? model.forward(ids, mask) : null;
@@ -80,10 +90,21 @@ final class LossEvaluator {
     Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
     Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
         ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;
-    return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale);
+    return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale,
+        alternate == null ? null : alternateInputs(needs, alternate, scale));
+  }
+
+  /** The alternate answers' logits, scaled by the batch's totals like the answers they pair with. */
+  private LossInputs alternateInputs(Set<Need> needs, Batch alternate, LossScale scale) {
+    Tensor ids = alternate.inputIds(), mask = alternate.attentionMask();
+    Tensor logits = needs.contains(Need.ALTERNATE_LOGITS) ? model.forward(ids, mask) : null;
+    Tensor refLogits = needs.contains(Need.REFERENCE_ALTERNATE_LOGITS) ? reference.forward(ids, mask) : null;
+    return new LossInputs(logits, alternate.labels(), mask, null, refLogits, null, scale);
   }
 
   static boolean needsReference(Loss loss) {
-    return loss.needs().contains(Need.REFERENCE_LOGITS) || loss.needs().contains(Need.REFERENCE_HIDDEN);
+    Set<Need> needs = loss.needs();
+    return needs.contains(Need.REFERENCE_LOGITS) || needs.contains(Need.REFERENCE_HIDDEN)
+        || needs.contains(Need.REFERENCE_ALTERNATE_LOGITS);
   }
 }

@@ -45,9 +45,12 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
    * @param worldSize ranks, and {@code sharded} whether they shard the optimizer state
    * @param batch sequences per step, in {@code microBatches} forward/backward passes
    * @param maxLength tokens per sequence, at most
+   * @param graphs forward passes whose graphs a micro-batch keeps until its backward: 1, or 2 for
+   *     a loss on answer pairs (DPO's forget and alternate answers)
    */
   public record Run(ModelConfig config, long allParameters, long trainableParameters, boolean retain,
-      boolean reference, boolean adamw, int worldSize, boolean sharded, int batch, int microBatches, int maxLength) {
+      boolean reference, boolean adamw, int worldSize, boolean sharded, int batch, int microBatches, int maxLength,
+      int graphs) {
 
     /** Sequences in one forward/backward pass. */
     int rowsPerMicroBatch() {
@@ -86,8 +89,8 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
    * and token, the inputs and outputs of both RMSNorms (4h), q, k, v and their rotations (2h + 4kv),
    * the attention output and its projection (2h), the MLP's gate, up, SiLU and product (4f), and
    * the attention scores and probabilities (2·heads·T), in the model's dtype; then the logits, their
-   * fp32 log-softmax and its gradient (V·(b + 8) per token). An upper bound on this term: batches
-   * are padded to their longest sequence, not to --max-length.
+   * fp32 log-softmax and its gradient (V·(b + 8) per token); times the graphs kept at once. An
+   * upper bound on this term: batches are padded to their longest sequence, not to --max-length.
    */
   static long activations(Run r) {
     ModelConfig c = r.config();
@@ -96,7 +99,7 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     long kv = h / c.numAttentionHeads() * c.numKeyValueHeads();
     long perLayerToken = 8 * h + 4 * kv + 4L * c.intermediateSize() + 2L * c.numAttentionHeads() * r.maxLength();
     int b = c.torchDtype().bytes();
-    return c.numHiddenLayers() * tokens * perLayerToken * b + tokens * c.vocabSize() * (b + 2L * Float.BYTES);
+    return r.graphs() * (c.numHiddenLayers() * tokens * perLayerToken * b + tokens * c.vocabSize() * (b + 2L * Float.BYTES));
   }
 
   /**
@@ -108,14 +111,14 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     List<String> remedies = new ArrayList<>();
     if (r.config().torchDtype() == Dtype.FLOAT32) {
       Run bf16 = new Run(r.config().withTorchDtype(Dtype.BFLOAT16), r.allParameters(), r.trainableParameters(),
-          r.retain(), r.reference(), r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength());
+          r.retain(), r.reference(), r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(), r.graphs());
       if (of(bf16).totalBytes() <= available) {
         remedies.add("--precision bf16 (" + size(of(bf16).totalBytes()) + ")");
       }
     }
     if (r.rowsPerMicroBatch() > 1) {
       Run one = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), r.adamw(),
-          r.worldSize(), r.sharded(), r.batch(), r.batch(), r.maxLength());
+          r.worldSize(), r.sharded(), r.batch(), r.batch(), r.maxLength(), r.graphs());
       if (of(one).totalBytes() <= available) {
         remedies.add("--micro-batch " + r.batch() + " (one sequence per pass, " + size(of(one).totalBytes()) + ")");
       }
@@ -123,7 +126,7 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     if (r.adamw()) {
       for (int world = Math.max(2, r.worldSize() * 2); world <= 1024; world *= 2) {
         Run sharded = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), true,
-            world, true, r.batch(), r.microBatches(), r.maxLength());
+            world, true, r.batch(), r.microBatches(), r.maxLength(), r.graphs());
         if (of(sharded).totalBytes() <= available) {
           remedies.add("--dist-mode sharded over " + world + " ranks with memory of their own, GPUs or machines ("
               + size(of(sharded).totalBytes()) + " each)");

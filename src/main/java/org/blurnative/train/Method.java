@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.blurnative.loss.CeuLoss;
+import org.blurnative.loss.DpoLoss;
 import org.blurnative.loss.GradientAscentLoss;
 import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.Loss;
@@ -54,7 +55,7 @@ public record Method(Rule rule, ForgetLoss forget) {
 
   /** The forget objective; its label is what follows the rule in a method's name. */
   public enum ForgetLoss {
-    GA, NPO, SIMNPO, RMU, WGA, UNDIAL, SATIMP, CEU, IDKNLL;
+    GA, NPO, SIMNPO, RMU, WGA, UNDIAL, SATIMP, CEU, IDKNLL, DPO, IDKDPO;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -97,7 +98,7 @@ public record Method(Rule rule, ForgetLoss forget) {
     }
     throw new IllegalArgumentException("--method: unknown method '" + name + "' (RULE-LOSS with RULE one of blur,"
         + " siblur, pcgrad, mgda, cagrad, ngdiff, or a bare LOSS for the weighted sum; LOSS one of ga, npo, simnpo,"
-        + " rmu, wga, undial, satimp, ceu, idknll; also ga, graddiff, ngdiff; `train --help` lists them all)");
+        + " rmu, wga, undial, satimp, ceu, idknll, dpo, idkdpo; also ga, graddiff, ngdiff; `train --help` lists them all)");
   }
 
   /** RMU variants read forget and retain text; the others read QA pairs. */
@@ -118,12 +119,44 @@ public record Method(Rule rule, ForgetLoss forget) {
       // TOFU's "idk" (locuslab/tofu dataloader.py, loss_type "idk"): NLL of the forget questions
       // answered "I don't know", minimised; the answers are swapped in by the data (answersIdk)
       case IDKNLL -> new NllLoss();
+      // open-unlearning's DPO trainer (src/trainer/unlearn/dpo.py, commit d3d7cf9), beta from
+      // --beta (its configs/trainer/DPO.yaml: 0.1); the two differ in their preferred answers only
+      case DPO, IDKDPO -> new DpoLoss(p.beta());
     };
   }
 
   /** IdkNLL reads the forget questions with TOFU's "I don't know" answers in place of theirs. */
   public boolean answersIdk() {
     return forget == ForgetLoss.IDKNLL;
+  }
+
+  /** Where a preference loss's preferred answer to each forget question comes from. */
+  public enum AlternateAnswers {
+    /** The loss compares no answers. */
+    NONE,
+    /**
+     * One of TOFU's "I don't know" answers, drawn per example from --seed: open-unlearning's
+     * IdkDPO, the DPO trainer on QAwithIdkDataset (configs/experiment/unlearn/tofu/idk.yaml).
+     */
+    IDK,
+    /**
+     * The forget record's own "alternate" field: open-unlearning's DPO trainer on
+     * QAwithAlternateDataset with alternate_key alternate (src/data/qa.py; AltPO's run.sh).
+     */
+    RECORDED
+  }
+
+  public AlternateAnswers alternateAnswers() {
+    return switch (forget) {
+      case DPO -> AlternateAnswers.RECORDED;
+      case IDKDPO -> AlternateAnswers.IDK;
+      default -> AlternateAnswers.NONE;
+    };
+  }
+
+  /** Whether the method reads "I don't know" answers (--idk), as its answers or as its preferred ones. */
+  public boolean usesIdk() {
+    return answersIdk() || alternateAnswers() == AlternateAnswers.IDK;
   }
 
   /** Every method but GA has a retain term. */

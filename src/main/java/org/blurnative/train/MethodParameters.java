@@ -7,7 +7,7 @@ package org.blurnative.train;
  * run would forget nothing while exiting 0.
  *
  * @param gamma BLUR's γ: ⟨g_f, u⟩ = γ‖g_f‖²
- * @param beta NPO/SimNPO inverse temperature
+ * @param beta NPO/SimNPO/DPO inverse temperature
  * @param delta SimNPO margin
  * @param lambda the retain weight of the weighted-sum baselines (RMU's α)
  * @param rmuLayer the decoder layer (0-based) whose output RMU steers
@@ -39,7 +39,7 @@ public record MethodParameters(double gamma, double beta, double delta, double l
     }
     requireFloat32("--lambda", lambda);
     requireFloat32("--delta", delta);
-    // NPO and SimNPO scale log-probabilities by β and the loss by 2/β, both in float32
+    // NPO, SimNPO and DPO scale log-probabilities by β and the loss by 2/β, both in float32
     if (!(beta >= 2 / Float.MAX_VALUE && beta <= Float.MAX_VALUE)) {
       throw new IllegalArgumentException("--beta must be between 5.9e-39 and 3.4e38, so that β and 2/β"
           + " fit float32, got " + beta);

@@ -1,6 +1,6 @@
 package org.blurnative.train;
 
-import org.blurnative.data.TokenBatch;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.dist.Collective;
 import org.blurnative.model.FlatParameters;
 import org.blurnative.update.Coefficients;
@@ -37,7 +37,7 @@ final class StepSizeProbe {
   }
 
   /** One side of the step: an objective and the batch the step used for it. */
-  record Side(Objective objective, TokenBatch batch) {}
+  record Side(Objective objective, AlignedBatch batch) {}
 
   /**
    * What a probe measured: the probe loss at θ − Δ, θ and θ + Δ, GeN's r* (NaN when undefined)

@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
 import org.blurnative.data.DataOrder;
-import org.blurnative.data.TokenBatch;
-import org.blurnative.data.TokenizedExample;
 import org.blurnative.dist.Collective;
 import org.blurnative.dist.Shard;
 import org.blurnative.kernel.FlatOptimizer;
@@ -181,10 +180,10 @@ public final class Trainer {
           try (PointerScope scope = new PointerScope()) {
             // an epoch is one pass over the forget set, its last batch short; the retain set is
             // drawn alongside, as many examples as the forget batch has
-            TokenBatch forgetBatch = batch(forget, forgetOrder.next(settings.batchSize()));
+            AlignedBatch forgetBatch = forget.batch(collator, forgetOrder.next(settings.batchSize()));
             StepSizeProbe.Side forgetSide = new StepSizeProbe.Side(forget, forgetBatch);
             StepSizeProbe.Side retainSide = retain == null ? null
-                : new StepSizeProbe.Side(retain, batch(retain, retainOrder.nextFull(forgetBatch.rows())));
+                : new StepSizeProbe.Side(retain, retain.batch(collator, retainOrder.nextFull(forgetBatch.rows())));
             StepTimes.Lap lap = new StepTimes.Lap();
             double forgetLocal = gradient(evaluator, forgetSide, grads, paddedForget);
             double forgetSeconds = lap.seconds();
@@ -301,15 +300,6 @@ public final class Trainer {
     String from = checkpoints.latest().map(p -> "its newest checkpoint, " + p.getFileName()).orElse("step 0");
     return "--resume continues from " + from + " (checkpoints are only written from sound states);"
         + " lower --lr when resuming, or check the data";
-  }
-
-  /** The objective's examples at {@code indices}, collated. */
-  private TokenBatch batch(Objective objective, int[] indices) {
-    List<TokenizedExample> examples = new ArrayList<>();
-    for (int i : indices) {
-      examples.add(objective.examples().get(i));
-    }
-    return collator.collate(examples);
   }
 
   /** Zeroes {@code into} (padding and all), points the grads at its start, and accumulates the side's batch. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * open-unlearning's forget losses on three samples small enough to compute by hand: V = 4, T = 3,
  * every logit 0 (π = ¼ everywhere) except where a test says, answers at t = 1, 2 of samples 0 and
  * 1 and at t = 2 of sample 2 (5 answer tokens, 3 samples whose first answer token is predicted),
- * no padding (6 predicting positions).
+ * no padding (6 predicting positions). DPO's alternate answers are {@link #ALTERNATE_LABELS}.
  */
 class OpenUnlearningLossesTest {
   static final int B = 3, T = 3, V = 4;
@@ -63,6 +63,41 @@ class OpenUnlearningLossesTest {
     double[] reference = new double[B * T * V];
     reference[1] = 2 * Math.log(3);
     assertEquals(LOG4, value(new UndialLoss(Math.log(9)), new double[B * T * V], reference), 1e-12);
+  }
+
+  /** Alternate answers to the same three prompts: one token for sample 0, two for samples 1 and 2. */
+  static final long[] ALTERNATE_LABELS = {-100, 0, -100, -100, 2, 1, -100, 3, 3};
+
+  @Test
+  void dpoPrefersTheAlternateAnswerToTheForgetAnswerRelativeToTheReference() {
+    double[] zeros = new double[B * T * V];
+    // model = reference: every log-ratio 0, and −(2/β)·log σ(0) = (2/β)·log 2 per sample
+    assertEquals(20 * Math.log(2), dpo(0.1, zeros, zeros, zeros, zeros), 1e-12);
+    // sample 0's forget answer made likelier (logit ln 3 on y = 1 at t = 0: π = ½ against the
+    // reference's ¼), a log-ratio of ln 2 on the dispreferred side; sample 2's alternate answer
+    // made likelier at both its tokens (y = 3 at t = 0 and 1), ln 4 on the preferred side. With
+    // β = 1 the samples give log σ(−ln 2) = log ⅓, log σ(0) = log ½, log σ(ln 4) = log ⅘, and
+    // −(2/3)·(log ⅓ + log ½ + log ⅘) = (2/3)·ln 7.5
+    double[] forget = new double[B * T * V];
+    forget[1] = Math.log(3);
+    double[] alternate = new double[B * T * V];
+    alternate[2 * T * V + 3] = Math.log(3);
+    alternate[2 * T * V + V + 3] = Math.log(3);
+    assertEquals(2.0 / 3 * Math.log(7.5), dpo(1, forget, zeros, alternate, zeros), 1e-12);
+    // the same logits in the reference: the ratios are 0 again
+    assertEquals(2 * Math.log(2), dpo(1, forget, forget, alternate, alternate), 1e-12);
+  }
+
+  static double dpo(double beta, double[] logits, double[] reference, double[] alternate, double[] alternateReference) {
+    try (PointerScope scope = new PointerScope()) {
+      Tensor ones = AbstractTensor.create(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, B, T);
+      LossInputs preferred = new LossInputs(AbstractTensor.create(alternate, B, T, V),
+          AbstractTensor.create(ALTERNATE_LABELS, B, T), ones, null, AbstractTensor.create(alternateReference, B, T, V),
+          null, SCALE);
+      LossInputs in = new LossInputs(AbstractTensor.create(logits, B, T, V), AbstractTensor.create(LABELS, B, T),
+          ones, null, AbstractTensor.create(reference, B, T, V), null, SCALE, preferred);
+      return new DpoLoss(beta).value(in).item_double();
+    }
   }
 
   static double value(Loss loss, double[] logits) {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
-import org.blurnative.data.TokenBatch;
 import org.blurnative.loss.Loss;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
@@ -36,8 +36,8 @@ class AccumulationTest {
         }
       }
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
-      TokenBatch batch = collator.collate(TinyRun.examples(TinyRun.records(0, 6)));
-      List<TokenBatch> micro = batch.microBatches(K);
+      AlignedBatch batch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(0, 6))));
+      List<AlignedBatch> micro = batch.microBatches(K);
       LossEvaluator official = new LossEvaluator(model, reference, 0, 1, Accumulation.LAST_MICRO_BATCH);
       LossEvaluator exact = new LossEvaluator(model, reference, 0, 1, Accumulation.EVERY_MICRO_BATCH);
       // token-averaged NLL tells the two normalisations apart: the micro-batches have unequal answer lengths
@@ -47,7 +47,7 @@ class AccumulationTest {
         float[] gradient = HostArrays.toFloats(firstWeight(model).grad());
 
         double expectedLoss = 0;
-        for (TokenBatch m : micro) {
+        for (AlignedBatch m : micro) {
           expectedLoss += exact.evaluate(loss, m, 1) / K;  // the micro-batch's own mean, over K
         }
         assertEquals(expectedLoss, logged, 1e-6 * Math.abs(expectedLoss), loss.name() + " logged loss");

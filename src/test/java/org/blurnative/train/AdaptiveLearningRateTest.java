@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
-import org.blurnative.data.TokenBatch;
 import org.blurnative.dist.Collective;
 import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.OptimizerSettings;
@@ -73,8 +73,8 @@ class AdaptiveLearningRateTest {
       FlatParameters parameters = FlatParameters.adopt(model);
       Tensor theta = parameters.theta();
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
-      TokenBatch forgetBatch = collator.collate(TinyRun.examples(TinyRun.records(0, 4)));
-      TokenBatch retainBatch = collator.collate(TinyRun.examples(TinyRun.records(40, 4)));
+      AlignedBatch forgetBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(0, 4))));
+      AlignedBatch retainBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(40, 4))));
       LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1, Accumulation.EVERY_MICRO_BATCH);
       Coefficients c = new Coefficients(0.7, 1.3);
       Objective f = forget();
@@ -115,8 +115,8 @@ class AdaptiveLearningRateTest {
     try (LlamaModel model = TinyRun.model(32, 2, 9); PointerScope scope = new PointerScope()) {
       FlatParameters parameters = FlatParameters.adopt(model);
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
-      TokenBatch forgetBatch = collator.collate(TinyRun.examples(TinyRun.records(0, 4)));
-      TokenBatch retainBatch = collator.collate(TinyRun.examples(TinyRun.records(40, 4)));
+      AlignedBatch forgetBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(0, 4))));
+      AlignedBatch retainBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(40, 4))));
       LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1, Accumulation.EVERY_MICRO_BATCH);
       double retainLoss = evaluator.evaluate(new NllLoss(), retainBatch, 1);
       // Δ = 0 (a step of zero): all three points are θ

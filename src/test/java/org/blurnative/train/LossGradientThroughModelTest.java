@@ -4,9 +4,9 @@ import org.blurnative.model.HostArrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.blurnative.data.AlignedBatch;
 import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
-import org.blurnative.data.TokenBatch;
 import org.blurnative.loss.GradientAscentLoss;
 import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.Loss;
@@ -40,8 +40,8 @@ class LossGradientThroughModelTest {
           p.mul_(new Scalar(1.05));
         }
       }
-      TokenBatch batch = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64))
-          .collate(TinyRun.examples(TinyRun.records(0, 4)));
+      AlignedBatch batch = AlignedBatch.of(new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64))
+          .collate(TinyRun.examples(TinyRun.records(0, 4))));
       LossEvaluator evaluator = new LossEvaluator(model, reference, 0, 1, Accumulation.EVERY_MICRO_BATCH);
       // layer 0, so that RMU (whose loss stops at layer 0) reaches it too
       Tensor weight = model.parameters().get("model.layers.0.mlp.down_proj.weight");

@@ -18,7 +18,7 @@ class MemoryPlanTest {
   static final long ALL = 1_200_000;     // every weight
 
   static MemoryPlan.Run run(ModelConfig c, int world, boolean sharded) {
-    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64);
+    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64, 1);
   }
 
   static Map<String, Long> bytes(MemoryPlan p) {
@@ -58,6 +58,9 @@ class MemoryPlanTest {
   void activationsFollowTheDocumentedCount() {
     assertEquals(168, FP32.intermediateSize());
     assertEquals(2L * 256 * 1824 * 4 + 256L * FP32.vocabSize() * 12, MemoryPlan.activations(run(FP32, 1, false)));
+    // DPO keeps the graphs of both answers until its backward
+    MemoryPlan.Run pairs = new MemoryPlan.Run(FP32, ALL, N, true, true, true, 1, false, 8, 2, 64, 2);
+    assertEquals(2 * MemoryPlan.activations(run(FP32, 1, false)), MemoryPlan.activations(pairs));
   }
 
   @Test

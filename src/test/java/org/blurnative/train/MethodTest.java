@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.blurnative.loss.CeuLoss;
+import org.blurnative.loss.DpoLoss;
 import org.blurnative.loss.GradientAscentLoss;
 import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.NllLoss;
@@ -82,6 +83,29 @@ class MethodTest {
     assertInstanceOf(NllLoss.class, Method.parse("pcgrad-wga").retainLoss(P));
     assertInstanceOf(KlLoss.class, Method.parse("mgda-undial").retainLoss(params(false, MethodParameters.RetainLoss.KL)));
     assertInstanceOf(PcGradRule.class, Method.parse("pcgrad-ga").rule(P));
+  }
+
+  @Test
+  void dpoAndIdkDpoPairWithEveryRuleAndDifferInTheirPreferredAnswers() {
+    for (Method.Rule rule : Method.Rule.values()) {
+      if (rule == Method.Rule.FORGET_ONLY) {
+        continue;  // only ga goes without a retain term
+      }
+      for (Method.ForgetLoss loss : List.of(Method.ForgetLoss.DPO, Method.ForgetLoss.IDKDPO)) {
+        Method m = new Method(rule, loss);
+        assertEquals(m, Method.parse(m.label()));
+        assertEquals(new DpoLoss(0.1), m.forgetLoss(P, 4), m.label());
+        assertInstanceOf(NllLoss.class, m.retainLoss(P));
+      }
+    }
+    assertEquals(List.of("dpo", "blur-dpo", "pcgrad-idkdpo", "idkdpo"), List.of(Method.parse("dpo").label(),
+        Method.parse("blur-dpo").label(), Method.parse("pcgrad-idkdpo").label(), Method.parse("idkdpo").label()));
+    assertEquals(Method.AlternateAnswers.RECORDED, Method.parse("blur-dpo").alternateAnswers());
+    assertEquals(Method.AlternateAnswers.IDK, Method.parse("blur-idkdpo").alternateAnswers());
+    assertEquals(Method.AlternateAnswers.NONE, Method.parse("blur-idknll").alternateAnswers());
+    // --idk: idknll answers with them, idkdpo prefers them, dpo reads its own
+    assertTrue(Method.parse("idknll").usesIdk() && Method.parse("mgda-idkdpo").usesIdk());
+    assertFalse(Method.parse("cagrad-dpo").usesIdk() || Method.parse("idkdpo").answersIdk());
   }
 
   @Test
