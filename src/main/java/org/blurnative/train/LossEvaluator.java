@@ -10,6 +10,8 @@ import org.blurnative.loss.Loss;
 import org.blurnative.loss.Loss.Need;
 import org.blurnative.loss.LossInputs;
 import org.blurnative.loss.LossScale;
+import org.blurnative.model.Activations;
+import org.blurnative.model.ForwardPass;
 import org.blurnative.model.LlamaModel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -21,18 +23,23 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>Rank k of W takes micro-batches k, k+W, … of each batch (DESIGN.md §8); losses still divide
  * by the whole batch's totals, so the ranks' gradients and losses add up to the one-process ones.
+ *
+ * <p>{@link Activations} says how backward gets the trained model's activations: stored, or
+ * recomputed layer by layer (--gradient-checkpointing); the frozen reference model keeps none.
  */
 final class LossEvaluator {
   private final LlamaModel model;
   private final LlamaModel reference;  // frozen θ₀; null when no loss needs it
   private final int rank;
   private final int worldSize;
+  private final Activations activations;
 
-  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize) {
+  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize, Activations activations) {
     this.model = model;
     this.reference = reference;
     this.rank = rank;
     this.worldSize = worldSize;
+    this.activations = activations;
   }
 
   /**
@@ -44,8 +51,9 @@ final class LossEvaluator {
     double total = 0;
     for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
       try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
-        Tensor value = loss.value(inputs(loss, b, scale));
-        value.backward();
+        ForwardPass pass = activations.forward(model, b.inputIds(), b.attentionMask());
+        Tensor value = loss.value(inputs(loss, b, scale, pass));
+        pass.backward(value);
         total += value.item_double();
       }
     }
@@ -59,7 +67,9 @@ final class LossEvaluator {
     try (NoGradGuard noGrad = new NoGradGuard()) {
       for (TokenBatch micro : mine(batch.microBatches(microBatches))) {
         try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro, model.device())) {
-          total += loss.value(inputs(loss, b, scale)).item_double();
+          // without a graph there is nothing to recompute: the plain forward
+          ForwardPass pass = Activations.STORED.forward(model, b.inputIds(), b.attentionMask());
+          total += loss.value(inputs(loss, b, scale, pass)).item_double();
         }
       }
     }
@@ -74,11 +84,12 @@ final class LossEvaluator {
     return mine;
   }
 
-  private LossInputs inputs(Loss loss, Batch b, LossScale scale) {
+  /** What {@code loss} reads: the trained model's outputs from {@code pass}, the reference model's directly. */
+  private LossInputs inputs(Loss loss, Batch b, LossScale scale, ForwardPass pass) {
     Set<Need> needs = loss.needs();
     Tensor ids = b.inputIds(), mask = b.attentionMask();
-    Tensor logits = needs.contains(Need.LOGITS) ? model.forward(ids, mask) : null;
-    Tensor hidden = needs.contains(Need.HIDDEN) ? model.layerOutput(ids, mask, loss.hiddenLayer()) : null;
+    Tensor logits = needs.contains(Need.LOGITS) ? pass.logits() : null;
+    Tensor hidden = needs.contains(Need.HIDDEN) ? pass.layerOutput(loss.hiddenLayer()) : null;
     Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
     Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
         ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;

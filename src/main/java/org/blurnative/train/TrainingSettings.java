@@ -19,6 +19,9 @@ import org.blurnative.kernel.OptimizerSettings;
  * @param adaptiveLrEvery probe the step size (NGDiff's adaptive learning rate, {@link
  *     StepSizeProbe}) after every this many steps; 0: the schedule alone sets the rate
  * @param adaptiveLrLoss the loss the probe fits (RETAIN needs a retain objective)
+ * @param gradientCheckpointing recompute each decoder layer's activations in backward instead of
+ *     keeping them (--gradient-checkpointing): less memory, one more forward, the same gradients
+ *     to float rounding
  */
 public record TrainingSettings(
     int batchSize,
@@ -34,7 +37,8 @@ public record TrainingSettings(
     int keep,
     long seed,
     int adaptiveLrEvery,
-    ProbeLoss adaptiveLrLoss) {
+    ProbeLoss adaptiveLrLoss,
+    boolean gradientCheckpointing) {
 
   public TrainingSettings {
     requirePositive("--batch", batchSize);

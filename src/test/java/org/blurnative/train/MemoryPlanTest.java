@@ -18,7 +18,7 @@ class MemoryPlanTest {
   static final long ALL = 1_200_000;     // every weight
 
   static MemoryPlan.Run run(ModelConfig c, int world, boolean sharded) {
-    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64);
+    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64, false);
   }
 
   static Map<String, Long> bytes(MemoryPlan p) {

@@ -44,6 +44,7 @@ final class TinyRun {
   static TrainingSettings settings(int batch, int micro, long steps, double lr, int checkpointEvery) {
     return new TrainingSettings(batch, micro, steps, 64,
         new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, lr, 0, steps),
-        new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, 0.0), 0, 3, checkpointEvery, 0, 2, 1234, 0, ProbeLoss.RETAIN);
+        new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, 0.0), 0, 3, checkpointEvery, 0, 2, 1234, 0, ProbeLoss.RETAIN,
+        false);
   }
 }
