@@ -32,13 +32,13 @@ class GradientCheckpointingMemoryTest {
 
   /**
    * Measured here (two runs): stored, training added 355 and 366 MB (the plan said 691 MB, −49 %
-   * and −47 %: its attention term,
-   * 2·heads·T per token and layer, is more than LibTorch's CPU attention keeps); recomputed, 104 MB
-   * both times (the plan said 66 MB, +57 %: about 50 MB of what every run adds transiently, the logits' and
-   * LibTorch's per-weight gradients among them, is no part of the plan, and here it outweighs the
-   * activations). Recomputed with 8 layers instead: 90 MB against 58 MB (+54 %), so each further
-   * layer costs its kept input and its weights' buffers, not its activations. The bound on the
-   * recomputed plan, −25 % to +100 %, is what the README states.
+   * and −47 %: its attention term, 2·heads·T per token and layer, is more than LibTorch's CPU
+   * attention keeps); recomputed, 104 MB both times (the plan said 66 MB, +57 %: about 50 MB of
+   * what every run adds transiently, the logits' and LibTorch's per-weight gradients among them, is
+   * no part of the plan, and here it outweighs the activations). Recomputed with 8 layers instead:
+   * 90 MB against 58 MB (+54 %), so each further layer costs its kept input and its weights'
+   * buffers, not its activations. The bound on the recomputed plan, −25 % to +100 %, is what the
+   * README states.
    */
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
