@@ -411,8 +411,7 @@ public final class LlamaModel implements AutoCloseable {
   public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor positionIds) {
     NoGradGuard guard = frozen ? new NoGradGuard() : null;
     try {
-      Tensor h = decode(inputIds, attentionMask, positionIds, null, layers.length, true);
-      return linear(h, lm_head);
+      return head(decode(inputIds, attentionMask, positionIds, null, layers.length, false));
     } finally {
       if (guard != null) {
         guard.close();
