@@ -3,6 +3,7 @@ package org.blurnative.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * --gradient-checkpointing against the real thing: the same one-step finetune of a model whose
  * activations dominate (16 layers of h = 64, 4 sequences of 512 tokens in one pass), each in a JVM of
  * its own, with and without the flag; the process's peak resident memory says what training added,
- * next to what the memory plan said. And a run that only recomputation makes fit is refused naming
- * the flag.
+ * next to what the memory plan said. A run that only recomputation makes fit is refused naming
+ * the flag, and a train run may switch the flag when it is resumed.
  */
-class GradientCheckpointingMemoryTest {
+class GradientCheckpointingCommandTest {
   private static final Pattern MEASURED = Pattern.compile(
       "memory: peak resident .*; training added ([\\d.]+ [KMG]B) to .* the plan said ([\\d.]+ [KMG]B) \\(([+-]\\d+) %\\)");
 
@@ -31,9 +32,9 @@ class GradientCheckpointingMemoryTest {
   record Measured(long added, long planned, int errorPercent, String line) {}
 
   /**
-   * Measured here (two runs): stored, training added 355 and 366 MB (the plan said 691 MB, −49 %
-   * and −47 %: its attention term, 2·heads·T per token and layer, is more than LibTorch's CPU
-   * attention keeps); recomputed, 104 MB both times (the plan said 66 MB, +57 %: about 50 MB of
+   * Measured here (three runs): stored, training added 355 to 366 MB (the plan said 691 MB, −49 %
+   * to −47 %: its attention term, 2·heads·T per token and layer, is more than LibTorch's CPU
+   * attention keeps); recomputed, 103 to 104 MB (the plan said 66 MB, +56 % to +57 %: about 50 MB of
    * what every run adds transiently, the logits' and LibTorch's per-weight gradients among them, is
    * no part of the plan, and here it outweighs the activations). Recomputed with 8 layers instead:
    * 90 MB against 58 MB (+54 %), so each further layer costs its kept input and its weights'
@@ -123,5 +124,32 @@ class GradientCheckpointingMemoryTest {
     assertTrue(!r.err().contains("--precision bf16"), "bf16 alone does not make it fit: " + r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(!Files.exists(dir.resolve("run/run.json")), "nothing written");
+  }
+
+  @Test
+  void aTrainRunMaySwitchTheFlagOnResumeAndRecordsIt(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("forget.jsonl");
+    Files.writeString(data, TrainCommandTest.qa(0, 8));
+    assertEquals(0, CommandRunner.run("finetune", "--from-scratch", "--hidden", "32", "--layers", "2",
+        "--data", data.toString(), "--out", dir.resolve("model-run").toString(), "--max-steps", "1", "--batch", "4",
+        "--max-length", "64", "--progress", "off", "--no-tensorboard").exit());
+    Path out = dir.resolve("run");
+    List<String> train = List.of("train", "--model", dir.resolve("model-run/model").toString(),
+        "--forget", data.toString(), "--retain", data.toString(), "--out", out.toString(), "--batch", "4",
+        "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64", "--progress", "off", "--no-tensorboard");
+    List<String> first = new ArrayList<>(train);
+    first.addAll(List.of("--max-steps", "2", "--gradient-checkpointing"));
+    CommandRunner.Result r = CommandRunner.run(first.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    List<String> resumed = new ArrayList<>(train);
+    resumed.addAll(List.of("--max-steps", "3", "--resume"));
+    r = CommandRunner.run(resumed.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals(false, run.path("settings").path("gradientCheckpointing").asBoolean(true));
+    JsonNode changed = run.path("resumes").get(0).path("changed").path("settings.gradientCheckpointing");
+    assertEquals(true, changed.path("was").asBoolean(false), run.path("resumes").toString());
+    assertEquals(false, changed.path("now").asBoolean(true), run.path("resumes").toString());
+    assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
   }
 }
