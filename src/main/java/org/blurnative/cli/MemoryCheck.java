@@ -42,7 +42,7 @@ final class MemoryCheck {
     MemoryPlan.Run run = new MemoryPlan.Run(model.config(), all, trainable, retain != null, reference,
         settings.optimizer() instanceof OptimizerSettings.AdamW, worldSize, worldSize > 1 && mode == DistMode.SHARDED,
         settings.batchSize(), settings.microBatches(), settings.maxLength(),
-        Math.max(forget.graphs(), retain == null ? 1 : retain.graphs()));
+        Math.max(forget.graphs(), retain == null ? 1 : retain.graphs()), settings.gradientCheckpointing());
     return new MemoryCheck(run, all * model.config().torchDtype().bytes());
   }
 
@@ -56,7 +56,8 @@ final class MemoryCheck {
       List<String> remedies = MemoryPlan.remedies(run, availableAtCheck);
       throw new IllegalArgumentException("the run needs about " + MemoryPlan.size(plan.totalBytes()) + " but "
           + MemoryPlan.size(availableAtCheck) + " is available; " + (remedies.isEmpty()
-              ? "no one change of --precision, --micro-batch or --dist-mode sharded makes it fit"
+              ? "no one change of --precision, --micro-batch, --gradient-checkpointing or --dist-mode sharded"
+                  + " makes it fit"
               : "it would fit with " + String.join(", or ", remedies)));
     }
   }

@@ -20,7 +20,7 @@ final class TrainingOptions {
   @Option(names = "--out", paramLabel = "DIR", description = "run directory (new or empty, or the run to --resume)")
   Path out;
 
-  @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint (from step 0 if it was stopped before one); it may change --lr, --clip, --max-skips, --epochs/--max-steps, checkpointing and input paths (not contents), recorded in run.json")
+  @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint (from step 0 if it was stopped before one); it may change --lr, --clip, --max-skips, --epochs/--max-steps, checkpointing, --gradient-checkpointing and input paths (not contents), recorded in run.json")
   boolean resume;
 
   @Option(names = "--epochs", defaultValue = "10", description = "passes over the forget (finetune: training) set (default: ${DEFAULT-VALUE})")
@@ -88,6 +88,10 @@ final class TrainingOptions {
       description = "fp32, bf16 (bf16 weights, activations and gradient buffers for forward and backward; fp32 master θ and AdamW state, which checkpoints keep) or auto (the model's own torch_dtype) (default: ${DEFAULT-VALUE})")
   String precision;
 
+  @Option(names = "--gradient-checkpointing",
+      description = "recompute each decoder layer's activations in backward instead of keeping them: the trained model holds one layer's activations and every layer's input (the memory plan counts them), for about one more forward per step; the same gradients to float rounding, so --resume may switch it")
+  boolean gradientCheckpointing;
+
   @Option(names = "--threads", defaultValue = "0", description = "CPU threads for LibTorch and libblur, 0 for all cores (default: ${DEFAULT-VALUE})")
   int threads;
 
@@ -152,7 +156,8 @@ final class TrainingOptions {
     }
     LearningRateSchedule lrs = new LearningRateSchedule(LearningRateSchedule.Kind.parse(schedule), lr, warmup, steps);
     return new TrainingSettings(batch, microBatches, steps, maxLength, lrs, opt, clip, maxSkips,
-        checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss, Accumulation.EVERY_MICRO_BATCH);
+        checkpointEvery, checkpointSeconds(), keep, seed, adaptiveLrEvery, adaptiveLrLoss, gradientCheckpointing,
+        Accumulation.EVERY_MICRO_BATCH);
   }
 
   /** The TensorBoard event file's directory, or null for none (--no-tensorboard). */

@@ -411,8 +411,7 @@ public final class LlamaModel implements AutoCloseable {
   public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor positionIds) {
     NoGradGuard guard = frozen ? new NoGradGuard() : null;
     try {
-      Tensor h = decode(inputIds, attentionMask, positionIds, null, layers.length, true);
-      return linear(h, lm_head);
+      return head(decode(inputIds, attentionMask, positionIds, null, layers.length, false));
     } finally {
       if (guard != null) {
         guard.close();
@@ -458,6 +457,30 @@ public final class LlamaModel implements AutoCloseable {
    */
   private Tensor decode(Tensor inputIds, Tensor attentionMask, Tensor positionIds, KvCache cache,
       int depth, boolean finalNorm) {
+    Context context = context(inputIds, attentionMask, positionIds, cache);
+    Tensor h = embed(context);
+    for (int i = 0; i < depth; i++) {
+      h = layer(i, h, context, cache);
+    }
+    if (cache != null) {
+      cache.advance(inputIds.size(1));
+    }
+    return finalNorm ? rmsNorm(h, norm) : h;
+  }
+
+  /**
+   * What every decoder layer of one forward shares: none of it depends on a weight, so a layer can
+   * be run again from its input alone ({@link RecomputingForwardPass}).
+   *
+   * @param ids (B, T) int64 on the model's device
+   * @param attnMask (B, 1, T, past+T) bool, or null for plain causal attention
+   * @param cos RoPE's cos at each position, (B, 1, T, hd) in the model's dtype
+   * @param sin the same for sin
+   */
+  record Context(Tensor ids, Tensor attnMask, Tensor cos, Tensor sin) {}
+
+  /** The masks and positions of one forward, extending {@code cache}'s mask when there is one. */
+  Context context(Tensor inputIds, Tensor attentionMask, Tensor positionIds, KvCache cache) {
     if (inputIds.dim() != 2) {
       throw new IllegalArgumentException("input ids must be (batch, time), got "
           + Arrays.toString(inputIds.sizes().vec().get()));
@@ -492,19 +515,43 @@ public final class LlamaModel implements AutoCloseable {
           new TensorOptions(ScalarType.Long).device(new DeviceOptional(device)))
           .unsqueeze(0).expand(b, t);
     }
-    Tensor attnMask = attentionMask(keyMask, past, t);  // null: plain causal
     Tensor[] cosSin = Rope.cosSin(invFreq, positions, dtype);
+    return new Context(ids, attentionMask(keyMask, past, t), cosSin[0], cosSin[1]);
+  }
 
-    // --- the decoder
+  /** The token embeddings, (B, T, D): the input of layer 0. */
+  Tensor embed(Context context) {
     long padIdx = config.padTokenId() == null ? -1 : config.padTokenId();
-    Tensor h = embedding(embed_tokens, ids, padIdx, false, false);  // (B, T, D)
-    for (int i = 0; i < depth; i++) {
-      h = layer(i, h, cosSin[0], cosSin[1], attnMask, cache);
+    return embedding(embed_tokens, context.ids(), padIdx, false, false);
+  }
+
+  /** Logits (B, T, V) from the last layer's output: the final norm, then lm_head. */
+  Tensor head(Tensor h) {
+    return linear(rmsNorm(h, norm), lm_head);
+  }
+
+  int numLayers() {
+    return layers.length;
+  }
+
+  /**
+   * Whether a weight of layers 0 … {@code layer} or the embedding is trained: what backward below
+   * layer {@code layer}'s output can reach.
+   */
+  boolean trainsUpTo(int layer) {
+    if (embed_tokens.requires_grad()) {
+      return true;
     }
-    if (cache != null) {
-      cache.advance(t);
+    for (int i = 0; i <= layer; i++) {
+      DecoderLayer w = layers[i];
+      for (Tensor p : List.of(w.q_proj(), w.k_proj(), w.v_proj(), w.o_proj(), w.gate_proj(), w.up_proj(),
+          w.down_proj(), w.input_layernorm(), w.post_attention_layernorm())) {
+        if (p.requires_grad()) {
+          return true;
+        }
+      }
     }
-    return finalNorm ? rmsNorm(h, norm) : h;
+    return false;
   }
 
   /**
@@ -530,8 +577,12 @@ public final class LlamaModel implements AutoCloseable {
     return full.logical_or(k.eq(q).unsqueeze(0)).unsqueeze(1);
   }
 
-  private Tensor layer(int i, Tensor h, Tensor cos, Tensor sin, Tensor attnMask, KvCache cache) {
+  /** Decoder layer {@code i} on its input {@code h} (B, T, D), extending {@code cache} when there is one. */
+  Tensor layer(int i, Tensor h, Context context, KvCache cache) {
     DecoderLayer w = layers[i];
+    Tensor cos = context.cos();
+    Tensor sin = context.sin();
+    Tensor attnMask = context.attnMask();
     long b = h.size(0);
     long t = h.size(1);
     int heads = config.numAttentionHeads();

@@ -8,6 +8,8 @@ import org.blurnative.loss.Loss;
 import org.blurnative.loss.Loss.Need;
 import org.blurnative.loss.LossInputs;
 import org.blurnative.loss.LossScale;
+import org.blurnative.model.Activations;
+import org.blurnative.model.ForwardPass;
 import org.blurnative.model.LlamaModel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -19,19 +21,25 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>Rank k of W takes micro-batches k, k+W, … of each batch (DESIGN.md §8); losses still divide
  * by the whole batch's totals, so the ranks' gradients and losses add up to the one-process ones.
+ *
+ * <p>{@link Activations} says how backward gets the trained model's activations: stored, or
+ * recomputed layer by layer (--gradient-checkpointing); the frozen reference model keeps none.
  */
 final class LossEvaluator {
   private final LlamaModel model;
   private final LlamaModel reference;  // frozen θ₀; null when no loss needs it
   private final int rank;
   private final int worldSize;
+  private final Activations activations;
   private final Accumulation accumulation;
 
-  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize, Accumulation accumulation) {
+  LossEvaluator(LlamaModel model, LlamaModel reference, int rank, int worldSize, Activations activations,
+      Accumulation accumulation) {
     this.model = model;
     this.reference = reference;
     this.rank = rank;
     this.worldSize = worldSize;
+    this.activations = activations;
     this.accumulation = accumulation;
   }
 
@@ -47,11 +55,14 @@ final class LossEvaluator {
       boolean backward = accumulation.backward(i, all.size());
       try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = backward ? null : new NoGradGuard();
           Batch b = Batch.of(micro.batch(), model.device()); Batch alternate = alternateOf(micro)) {
-        Tensor value = loss.value(inputs(loss, b, alternate, accumulation.scale(batch.batch(), micro.batch(), all.size())));
+        // without a graph there is nothing to recompute: the plain forward
+        ForwardPass pass = (backward ? activations : Activations.STORED).forward(model, b.inputIds(), b.attentionMask());
+        LossScale scale = accumulation.scale(batch.batch(), micro.batch(), all.size());
+        Tensor value = loss.value(inputs(loss, b, alternate, scale, pass));
         // a loss that reaches no trained parameter (RMU's layer below every --trainable one) has
         // the zero gradient, which the buffer already holds; LibTorch refuses a graph-less backward
         if (backward && value.requires_grad()) {
-          value.backward();
+          pass.backward(value);
         }
         total += value.item_double();
       }
@@ -68,8 +79,9 @@ final class LossEvaluator {
         AlignedBatch micro = all.get(i);
         try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro.batch(), model.device());
             Batch alternate = alternateOf(micro)) {
+          ForwardPass pass = Activations.STORED.forward(model, b.inputIds(), b.attentionMask());
           LossScale scale = accumulation.scale(batch.batch(), micro.batch(), all.size());
-          total += loss.value(inputs(loss, b, alternate, scale)).item_double();
+          total += loss.value(inputs(loss, b, alternate, scale, pass)).item_double();
         }
       }
     }
@@ -81,12 +93,16 @@ final class LossEvaluator {
     return micro.alternate() == null ? null : Batch.of(micro.alternate(), model.device());
   }
 
-  /** The forward passes the loss needs, on the batch and on its alternate answers ({@code alternate} may be null). */
-  private LossInputs inputs(Loss loss, Batch b, Batch alternate, LossScale scale) {
+  /**
+   * What {@code loss} reads: the trained model's outputs from {@code pass}, the reference model's
+   * directly, and both on the alternate answers ({@code alternate} may be null), whose forward keeps
+   * its graph (TrainCommand refuses --gradient-checkpointing for the preference losses).
+   */
+  private LossInputs inputs(Loss loss, Batch b, Batch alternate, LossScale scale, ForwardPass pass) {
     Set<Need> needs = loss.needs();
     Tensor ids = b.inputIds(), mask = b.attentionMask();
-    Tensor logits = needs.contains(Need.LOGITS) ? model.forward(ids, mask) : null;
-    Tensor hidden = needs.contains(Need.HIDDEN) ? model.layerOutput(ids, mask, loss.hiddenLayer()) : null;
+    Tensor logits = needs.contains(Need.LOGITS) ? pass.logits() : null;
+    Tensor hidden = needs.contains(Need.HIDDEN) ? pass.layerOutput(loss.hiddenLayer()) : null;
     Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
     Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
         ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;

@@ -18,7 +18,8 @@ import org.blurnative.model.ModelConfig;
  *   <li>G_f and G_r, in the model's dtype (G_r only with a retain objective);
  *   <li>AdamW's m and v, fp32, over the part of θ this rank owns (all of it unless sharded);
  *   <li>the frozen reference model (NPO, KL, RMU), all weights in the model's dtype;
- *   <li>activations kept for backward, for one micro-batch: an estimate, see {@link #activations}.
+ *   <li>activations kept for backward, for one micro-batch: an estimate, see {@link #activations};
+ *       with --gradient-checkpointing, each layer's input and one layer's activations.
  * </ul>
  *
  * @param lines the buffers, in the order above (empty ones left out)
@@ -47,10 +48,11 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
    * @param maxLength tokens per sequence, at most
    * @param graphs forward passes whose graphs a micro-batch keeps until its backward: 1, or 2 for
    *     a loss on answer pairs (DPO's forget and alternate answers)
+   * @param gradientCheckpointing whether backward recomputes each layer's activations
    */
   public record Run(ModelConfig config, long allParameters, long trainableParameters, boolean retain,
       boolean reference, boolean adamw, int worldSize, boolean sharded, int batch, int microBatches, int maxLength,
-      int graphs) {
+      int graphs, boolean gradientCheckpointing) {
 
     /** Sequences in one forward/backward pass. */
     int rowsPerMicroBatch() {
@@ -91,6 +93,11 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
    * the attention scores and probabilities (2·heads·T), in the model's dtype; then the logits, their
    * fp32 log-softmax and its gradient (V·(b + 8) per token); times the graphs kept at once. An
    * upper bound on this term: batches are padded to their longest sequence, not to --max-length.
+   *
+   * <p>With --gradient-checkpointing ({@code model.RecomputingForwardPass}) the layers keep only
+   * hidden states, (L + 3)·h per token: every layer's input, the last layer's output, and the
+   * gradients arriving at and leaving the layer being recomputed; plus that one layer's activations
+   * as above, and the logits' term unchanged.
    */
   static long activations(Run r) {
     ModelConfig c = r.config();
@@ -99,34 +106,46 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     long kv = h / c.numAttentionHeads() * c.numKeyValueHeads();
     long perLayerToken = 8 * h + 4 * kv + 4L * c.intermediateSize() + 2L * c.numAttentionHeads() * r.maxLength();
     int b = c.torchDtype().bytes();
-    return r.graphs() * (c.numHiddenLayers() * tokens * perLayerToken * b + tokens * c.vocabSize() * (b + 2L * Float.BYTES));
+    long oneLayer = tokens * perLayerToken * b;
+    long layers = r.gradientCheckpointing() ? (c.numHiddenLayers() + 3L) * tokens * h * b + oneLayer
+        : c.numHiddenLayers() * oneLayer;
+    return r.graphs() * (layers + tokens * c.vocabSize() * (b + 2L * Float.BYTES));
   }
 
   /**
    * What would make {@code r} fit in {@code available} bytes, each change alone, in flags: bf16,
-   * more micro-batches, or the optimizer state sharded over more ranks, each with memory of its
-   * own (GPUs or machines: ranks on one machine share its memory). Empty when none alone does.
+   * more micro-batches, recomputed activations, or the optimizer state sharded over more ranks,
+   * each with memory of its own (GPUs or machines: ranks on one machine share its memory). Empty
+   * when none alone does.
    */
   public static List<String> remedies(Run r, long available) {
     List<String> remedies = new ArrayList<>();
     if (r.config().torchDtype() == Dtype.FLOAT32) {
       Run bf16 = new Run(r.config().withTorchDtype(Dtype.BFLOAT16), r.allParameters(), r.trainableParameters(),
-          r.retain(), r.reference(), r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(), r.graphs());
+          r.retain(), r.reference(), r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(),
+          r.graphs(), r.gradientCheckpointing());
       if (of(bf16).totalBytes() <= available) {
         remedies.add("--precision bf16 (" + size(of(bf16).totalBytes()) + ")");
       }
     }
     if (r.rowsPerMicroBatch() > 1) {
       Run one = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), r.adamw(),
-          r.worldSize(), r.sharded(), r.batch(), r.batch(), r.maxLength(), r.graphs());
+          r.worldSize(), r.sharded(), r.batch(), r.batch(), r.maxLength(), r.graphs(), r.gradientCheckpointing());
       if (of(one).totalBytes() <= available) {
         remedies.add("--micro-batch " + r.batch() + " (one sequence per pass, " + size(of(one).totalBytes()) + ")");
+      }
+    }
+    if (!r.gradientCheckpointing() && r.graphs() == 1) {  // the preference losses are not recomputed
+      Run recomputed = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(),
+          r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(), 1, true);
+      if (of(recomputed).totalBytes() <= available) {
+        remedies.add("--gradient-checkpointing (" + size(of(recomputed).totalBytes()) + ")");
       }
     }
     if (r.adamw()) {
       for (int world = Math.max(2, r.worldSize() * 2); world <= 1024; world *= 2) {
         Run sharded = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), true,
-            world, true, r.batch(), r.microBatches(), r.maxLength(), r.graphs());
+            world, true, r.batch(), r.microBatches(), r.maxLength(), r.graphs(), r.gradientCheckpointing());
         if (of(sharded).totalBytes() <= available) {
           remedies.add("--dist-mode sharded over " + world + " ranks with memory of their own, GPUs or machines ("
               + size(of(sharded).totalBytes()) + " each)");

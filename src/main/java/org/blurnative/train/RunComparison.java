@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * What --resume may change in a run's run.json, and what it found changed. A run must continue
  * with the options that decide its data order, its rule and its optimizer; it may change the
  * options that only steer the rest of it ({@link #MAY_CHANGE}: its length, the learning rate a
- * diverging run needs lowered, clipping, how it is checkpointed) and the paths of its inputs, whose
- * contents are compared by hash instead. Allowed changes are recorded in run.json's "resumes".
+ * diverging run needs lowered, clipping, how it is checkpointed, whether activations are
+ * recomputed) and the paths of its inputs, whose contents are compared by hash instead. Allowed
+ * changes are recorded in run.json's "resumes".
  */
 public final class RunComparison {
   /** Leaves of run.json, as dotted paths, that --resume may change. */
@@ -26,6 +27,7 @@ public final class RunComparison {
       "settings\\.clipNorm", "settings\\.maxSkips",                               // --clip, --max-skips
       "settings\\.checkpointEvery", "settings\\.checkpointSeconds", "settings\\.keep",
       "config\\.config_file", "config\\.(model|forget|retain|data)",               // paths, not contents
+      "settings\\.gradientCheckpointing",                // the same gradients, to float rounding
       "world_size", "dist_mode",                          // the global batch is the same whatever the world
       "inputs\\.[^.]+\\[\\d+\\]\\.file"));
 

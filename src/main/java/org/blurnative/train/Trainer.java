@@ -17,6 +17,7 @@ import org.blurnative.dist.Shard;
 import org.blurnative.kernel.FlatOptimizer;
 import org.blurnative.kernel.GradientSums;
 import org.blurnative.kernel.UpdateKernel;
+import org.blurnative.model.Activations;
 import org.blurnative.model.FlatGradients;
 import org.blurnative.model.FlatParameters;
 import org.blurnative.model.LlamaModel;
@@ -113,9 +114,9 @@ public final class Trainer {
     boolean needsReference = forget.needsReference() || (retain != null && retain.needsReference());
     LlamaModel reference = needsReference ? model.frozenCopy() : null;
     try {
-      return loop(new LossEvaluator(model, reference, collective.rank(), collective.worldSize(),
-          settings.accumulation()), resume,
-          onStart, onStep);
+      LossEvaluator evaluator = new LossEvaluator(model, reference, collective.rank(), collective.worldSize(),
+          Activations.of(settings.gradientCheckpointing()), settings.accumulation());
+      return loop(evaluator, resume, onStart, onStep);
     } finally {
       if (reference != null) {
         reference.close();

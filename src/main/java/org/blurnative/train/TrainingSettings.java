@@ -19,6 +19,9 @@ import org.blurnative.kernel.OptimizerSettings;
  * @param adaptiveLrEvery probe the step size (NGDiff's adaptive learning rate, {@link
  *     StepSizeProbe}) after every this many steps; 0: the schedule alone sets the rate
  * @param adaptiveLrLoss the loss the probe fits (RETAIN needs a retain objective)
+ * @param gradientCheckpointing recompute each decoder layer's activations in backward instead of
+ *     keeping them (--gradient-checkpointing): less memory, one more forward, the same gradients
+ *     to float rounding
  * @param accumulation which micro-batches give the gradients (all but under --compat last-micro-batch)
  */
 public record TrainingSettings(
@@ -36,6 +39,7 @@ public record TrainingSettings(
     long seed,
     int adaptiveLrEvery,
     ProbeLoss adaptiveLrLoss,
+    boolean gradientCheckpointing,
     Accumulation accumulation) {
 
   public TrainingSettings {
@@ -60,13 +64,13 @@ public record TrainingSettings(
   /** These settings with u clipped to {@code norm} (0: not clipped). */
   public TrainingSettings withClipNorm(double norm) {
     return new TrainingSettings(batchSize, microBatches, steps, maxLength, schedule, optimizer, norm, maxSkips,
-        checkpointEvery, checkpointSeconds, keep, seed, adaptiveLrEvery, adaptiveLrLoss, accumulation);
+        checkpointEvery, checkpointSeconds, keep, seed, adaptiveLrEvery, adaptiveLrLoss, gradientCheckpointing, accumulation);
   }
 
   /** These settings with another accumulation. */
   public TrainingSettings withAccumulation(Accumulation accumulation) {
     return new TrainingSettings(batchSize, microBatches, steps, maxLength, schedule, optimizer, clipNorm, maxSkips,
-        checkpointEvery, checkpointSeconds, keep, seed, adaptiveLrEvery, adaptiveLrLoss, accumulation);
+        checkpointEvery, checkpointSeconds, keep, seed, adaptiveLrEvery, adaptiveLrLoss, gradientCheckpointing, accumulation);
   }
 
   private static void requirePositive(String what, long value) {

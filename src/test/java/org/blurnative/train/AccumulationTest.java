@@ -11,6 +11,7 @@ import org.blurnative.loss.Loss;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.loss.NpoLoss;
 import org.blurnative.model.HostArrays;
+import org.blurnative.model.Activations;
 import org.blurnative.model.LlamaModel;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -38,8 +39,8 @@ class AccumulationTest {
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
       AlignedBatch batch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(0, 6))));
       List<AlignedBatch> micro = batch.microBatches(K);
-      LossEvaluator official = new LossEvaluator(model, reference, 0, 1, Accumulation.LAST_MICRO_BATCH);
-      LossEvaluator exact = new LossEvaluator(model, reference, 0, 1, Accumulation.EVERY_MICRO_BATCH);
+      LossEvaluator official = new LossEvaluator(model, reference, 0, 1, Activations.STORED, Accumulation.LAST_MICRO_BATCH);
+      LossEvaluator exact = new LossEvaluator(model, reference, 0, 1, Activations.STORED, Accumulation.EVERY_MICRO_BATCH);
       // token-averaged NLL tells the two normalisations apart: the micro-batches have unequal answer lengths
       for (Loss loss : List.of(new NllLoss(), new NpoLoss(0.5))) {
         clearGrads(model);

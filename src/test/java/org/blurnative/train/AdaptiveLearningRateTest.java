@@ -19,6 +19,7 @@ import org.blurnative.kernel.Backend;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.loss.GradientAscentLoss;
 import org.blurnative.loss.NllLoss;
+import org.blurnative.model.Activations;
 import org.blurnative.model.FlatParameters;
 import org.blurnative.model.HostArrays;
 import org.blurnative.model.LlamaModel;
@@ -54,7 +55,7 @@ class AdaptiveLearningRateTest {
     return new TrainingSettings(base.batchSize(), base.microBatches(), base.steps(), base.maxLength(),
         base.schedule(), new OptimizerSettings.Sgd(0), base.clipNorm(), base.maxSkips(),
         base.checkpointEvery(), base.checkpointSeconds(), base.keep(), base.seed(), probeEvery, probeLoss,
-        base.accumulation());
+        base.gradientCheckpointing(), base.accumulation());
   }
 
   /** NGDiff on the tiny model; returns θ at the end. */
@@ -75,7 +76,7 @@ class AdaptiveLearningRateTest {
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
       AlignedBatch forgetBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(0, 4))));
       AlignedBatch retainBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(40, 4))));
-      LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1, Accumulation.EVERY_MICRO_BATCH);
+      LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1, Activations.STORED, Accumulation.EVERY_MICRO_BATCH);
       Coefficients c = new Coefficients(0.7, 1.3);
       Objective f = forget();
       Objective r = retain();
@@ -117,7 +118,7 @@ class AdaptiveLearningRateTest {
       Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
       AlignedBatch forgetBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(0, 4))));
       AlignedBatch retainBatch = AlignedBatch.of(collator.collate(TinyRun.examples(TinyRun.records(40, 4))));
-      LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1, Accumulation.EVERY_MICRO_BATCH);
+      LossEvaluator evaluator = new LossEvaluator(model, null, 0, 1, Activations.STORED, Accumulation.EVERY_MICRO_BATCH);
       double retainLoss = evaluator.evaluate(new NllLoss(), retainBatch, 1);
       // Δ = 0 (a step of zero): all three points are θ
       StepSizeProbe.Result result = new StepSizeProbe(evaluator, parameters, 2, ProbeLoss.RETAIN, Collective.single())

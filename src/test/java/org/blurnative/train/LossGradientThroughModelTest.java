@@ -15,6 +15,7 @@ import org.blurnative.loss.NpoLoss;
 import org.blurnative.loss.RmuForgetLoss;
 import org.blurnative.loss.RmuRetainLoss;
 import org.blurnative.loss.SimNpoLoss;
+import org.blurnative.model.Activations;
 import org.blurnative.model.LlamaModel;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -42,7 +43,7 @@ class LossGradientThroughModelTest {
       }
       AlignedBatch batch = AlignedBatch.of(new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64))
           .collate(TinyRun.examples(TinyRun.records(0, 4))));
-      LossEvaluator evaluator = new LossEvaluator(model, reference, 0, 1, Accumulation.EVERY_MICRO_BATCH);
+      LossEvaluator evaluator = new LossEvaluator(model, reference, 0, 1, Activations.STORED, Accumulation.EVERY_MICRO_BATCH);
       // layer 0, so that RMU (whose loss stops at layer 0) reaches it too
       Tensor weight = model.parameters().get("model.layers.0.mlp.down_proj.weight");
       for (Loss loss : List.of(new NllLoss(), new GradientAscentLoss(), new NpoLoss(0.5),

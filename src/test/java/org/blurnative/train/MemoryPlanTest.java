@@ -18,7 +18,11 @@ class MemoryPlanTest {
   static final long ALL = 1_200_000;     // every weight
 
   static MemoryPlan.Run run(ModelConfig c, int world, boolean sharded) {
-    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64, 1);
+    return run(c, world, sharded, false);
+  }
+
+  static MemoryPlan.Run run(ModelConfig c, int world, boolean sharded, boolean gradientCheckpointing) {
+    return new MemoryPlan.Run(c, ALL, N, true, true, true, world, sharded, 8, 2, 64, 1, gradientCheckpointing);
   }
 
   static Map<String, Long> bytes(MemoryPlan p) {
@@ -59,7 +63,7 @@ class MemoryPlanTest {
     assertEquals(168, FP32.intermediateSize());
     assertEquals(2L * 256 * 1824 * 4 + 256L * FP32.vocabSize() * 12, MemoryPlan.activations(run(FP32, 1, false)));
     // DPO keeps the graphs of both answers until its backward
-    MemoryPlan.Run pairs = new MemoryPlan.Run(FP32, ALL, N, true, true, true, 1, false, 8, 2, 64, 2);
+    MemoryPlan.Run pairs = new MemoryPlan.Run(FP32, ALL, N, true, true, true, 1, false, 8, 2, 64, 2, false);
     assertEquals(2 * MemoryPlan.activations(run(FP32, 1, false)), MemoryPlan.activations(pairs));
   }
 
@@ -72,5 +76,37 @@ class MemoryPlanTest {
     assertTrue(remedies.get(0).startsWith("--precision bf16"), remedies.toString());
     assertTrue(remedies.stream().anyMatch(s -> s.startsWith("--dist-mode sharded over 2 ranks")), remedies.toString());
     assertEquals(List.of(), MemoryPlan.remedies(r, 1000), "nothing alone makes it fit in 1 KB");
+  }
+
+  /**
+   * The same run with --gradient-checkpointing: the 2 layers keep (2 + 3) hidden states of h = 64
+   * per token (both layers' inputs, the last one's output, the gradients at one layer's output and
+   * input) and one layer's 1824 elements; the logits unchanged: 256 × (5 × 64 + 1824) × 4 + 256 × V × 12.
+   */
+  @Test
+  void recomputedActivationsKeepTheLayerInputsAndOneLayer() {
+    assertEquals(256L * (5 * 64 + 1824) * 4 + 256L * FP32.vocabSize() * 12,
+        MemoryPlan.activations(run(FP32, 1, false, true)));
+  }
+
+  /**
+   * One sequence of 4096 tokens through 32 layers of h = 64: the attention's scores and probabilities
+   * (2 × 4 heads × 4096 per token and layer) dominate, 17.9 GB stored, 8.9 GB in bf16, 0.6 GB
+   * recomputed; in 2 GB only --gradient-checkpointing makes it fit (sharding divides no
+   * activations, and the micro-batch is one sequence already).
+   */
+  @Test
+  void aPlanOnlyRecomputationMakesFitNamesGradientCheckpointing() {
+    ModelConfig deep = SmallModels.byteLevel(64, 32, 4, 4096);
+    MemoryPlan.Run r = new MemoryPlan.Run(deep, ALL, N, true, true, true, 1, false, 1, 1, 4096, 1, false);
+    long perLayerToken = 8 * 64 + 4 * 32 + 4 * 168 + 2 * 4 * 4096;
+    assertEquals(32L * 4096 * perLayerToken * 4 + 4096L * deep.vocabSize() * 12, MemoryPlan.activations(r));
+    List<String> remedies = MemoryPlan.remedies(r, 2L << 30);
+    assertEquals(1, remedies.size(), remedies.toString());
+    assertTrue(remedies.get(0).startsWith("--gradient-checkpointing ("), remedies.toString());
+    MemoryPlan.Run recomputed = new MemoryPlan.Run(deep, ALL, N, true, true, true, 1, false, 1, 1, 4096, 1, true);
+    assertTrue(MemoryPlan.of(recomputed).totalBytes() <= 2L << 30);
+    assertTrue(MemoryPlan.remedies(recomputed, 2L << 30).stream().noneMatch(s -> s.startsWith("--gradient-checkpointing")),
+        "a run that recomputes already is not told to");
   }
 }

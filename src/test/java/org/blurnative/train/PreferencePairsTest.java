@@ -18,6 +18,7 @@ import org.blurnative.kernel.Backend;
 import org.blurnative.loss.DpoLoss;
 import org.blurnative.loss.NllLoss;
 import org.blurnative.model.HostArrays;
+import org.blurnative.model.Activations;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.update.BlurRule;
 import org.bytedeco.javacpp.PointerScope;
@@ -75,7 +76,7 @@ class PreferencePairsTest {
       }
       Objective objective = dpo(alternates(FORGET));
       AlignedBatch batch = objective.batch(COLLATOR, new int[] {0, 1, 2, 3, 4});
-      LossEvaluator one = new LossEvaluator(model, reference, 0, 1, Accumulation.EVERY_MICRO_BATCH);
+      LossEvaluator one = new LossEvaluator(model, reference, 0, 1, Activations.STORED, Accumulation.EVERY_MICRO_BATCH);
       Tensor weight = model.parameters().get("model.layers.0.mlp.down_proj.weight");
 
       double whole = one.accumulate(objective.loss(), batch, 1);
@@ -85,8 +86,8 @@ class PreferencePairsTest {
       float[] piecesGrad = gradientOf(weight);
       clearGradients(model);
       // two ranks: rank 0 takes micro-batches 0 and 2, rank 1 micro-batch 1; their sums are the whole
-      double ranks = new LossEvaluator(model, reference, 0, 2, Accumulation.EVERY_MICRO_BATCH).accumulate(objective.loss(), batch, 3)
-          + new LossEvaluator(model, reference, 1, 2, Accumulation.EVERY_MICRO_BATCH).accumulate(objective.loss(), batch, 3);
+      double ranks = new LossEvaluator(model, reference, 0, 2, Activations.STORED, Accumulation.EVERY_MICRO_BATCH).accumulate(objective.loss(), batch, 3)
+          + new LossEvaluator(model, reference, 1, 2, Activations.STORED, Accumulation.EVERY_MICRO_BATCH).accumulate(objective.loss(), batch, 3);
       float[] ranksGrad = gradientOf(weight);
 
       assertTrue(Math.abs(whole - 4 * Math.log(2)) > 1e-3, "off the trivial point, (2/β)·log 2: " + whole);

@@ -45,4 +45,13 @@ class RunComparisonTest {
     assertTrue(c.forbidden().isEmpty(), c.forbidden().toString());
     assertEquals(List.of(), c.allowed());
   }
+
+  /** --gradient-checkpointing gives the same gradients to float rounding: a resumed run may switch it either way. */
+  @Test
+  void gradientCheckpointingMayBeSwitchedOnResume() throws Exception {
+    RunComparison c = RunComparison.of(json("{\"settings\":{\"gradientCheckpointing\":false}}"),
+        json("{\"settings\":{\"gradientCheckpointing\":true}}"), KEYS);
+    assertTrue(c.forbidden().isEmpty(), c.forbidden().toString());
+    assertEquals(List.of("settings.gradientCheckpointing"), c.allowed().stream().map(RunComparison.Change::key).toList());
+  }
 }

@@ -45,6 +45,6 @@ final class TinyRun {
     return new TrainingSettings(batch, micro, steps, 64,
         new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, lr, 0, steps),
         new OptimizerSettings.AdamW(0.9, 0.999, 1e-8, 0.0), 0, 3, checkpointEvery, 0, 2, 1234, 0, ProbeLoss.RETAIN,
-        Accumulation.EVERY_MICRO_BATCH);
+        false, Accumulation.EVERY_MICRO_BATCH);
   }
 }
