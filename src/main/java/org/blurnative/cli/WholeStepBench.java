@@ -105,8 +105,11 @@ final class WholeStepBench {
         : LlamaModel.random(withDtype(SmallModels.byteLevel(HIDDEN, LAYERS, HEADS, maxLength), dtype), SEED, where);
         Tokenizer tokenizer = model != null ? Tokenizer.load(model) : new ByteTokenizer()) {
       int length = MaxLength.forModel(maxLength, llm.config(), model != null ? "--model " + model : "the random model");
-      int layers = llm.config().numHiddenLayers();
-      MethodParameters p = MethodParameters.defaults(layers / 2, SEED);
+      int layer = llm.config().numHiddenLayers() / 2;  // RMU's, as train's default --rmu-layer
+      if (m.usesText()) {
+        llm.setTrainable(TrainCommand.rmuParameters(layer));  // what train trains for RMU methods
+      }
+      MethodParameters p = MethodParameters.defaults(layer, SEED);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.resolve("auto", tokenizer.config()), true);
       MiniSplits data = MiniSplits.generate(MiniBenchmark.DEFAULT_SEED);
       Objective forget = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),

@@ -60,6 +60,29 @@ class WholeStepBenchTest {
     }
   }
 
+  /**
+   * A model directory (TinyModel: hidden 32, 2 layers, 4 heads, 2 kv heads of 8, intermediate 80,
+   * tied: 260·32 + 2·(32·32 + 2·16·32 + 32·32 + 3·80·32 + 2·32) + 32 = 29,984 weights) in bf16, with
+   * a text method (RMU): its QA pairs as documents, its layers' down-projections trained as train's.
+   */
+  @Test
+  void aModelDirectoryInBf16WithATextMethod(@TempDir Path dir) throws Exception {
+    Path model = TinyModel.write(dir);
+    Path json = dir.resolve("step.json");
+    CommandRunner.Result r = CommandRunner.run("bench", "--model", model.toString(), "--method", "blur-rmu",
+        "--precision", "bf16", "--runs", "2", "--warmup", "0", "--batch", "2", "--max-length", "32",
+        "--json", json.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode settings = new ObjectMapper().readTree(json.toFile()).path("settings");
+    assertEquals(model.toString(), settings.path("model").asText());
+    assertEquals(29_984, settings.path("parameters").asLong());
+    assertEquals("bfloat16", settings.path("precision").asText());
+    assertEquals("blur-rmu", settings.path("method").asText());
+    assertTrue(settings.path("data").asText().endsWith(", as text"), settings.toString());
+    // RMU trains layers 0 and 1's down_proj (32·80 each): θ is 2 × 2560 weights, 4 bytes each
+    assertTrue(r.out().contains("θ (fp32) 20.0 KB"), r.out());
+  }
+
   @Test
   void badInputIsOneLineNamingTheFlag(@TempDir Path dir) {
     // each case: the arguments, and the flag its one line must name
