@@ -1,9 +1,9 @@
 package org.blurnative.cli;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 import org.blurnative.dist.DistMode;
 import org.blurnative.io.FreeMemory;
 import org.blurnative.io.ProcMemory;
@@ -28,7 +28,7 @@ final class MemoryCheck {
   private final long loadedBytes;     // the weights, already in memory when the plan is made
   private final long residentAtPlan;
   private final long heapAtPlan;
-  private FreeMemory.Reading freeAtCheck = FreeMemory.Reading.unknown("not checked");
+  private FreeMemory.Reading freeAtCheck = FreeMemory.Reading.unknown("no memory was read");
 
   private MemoryCheck(MemoryPlan.Run run, long loadedBytes) {
     this.run = run;

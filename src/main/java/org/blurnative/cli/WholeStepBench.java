@@ -43,6 +43,8 @@ final class WholeStepBench {
   private static final int HIDDEN = 128;
   private static final int LAYERS = 4;
   private static final int HEADS = 4;
+  /** Tokens per sequence unless --max-length says otherwise: the mini benchmark's QA pairs are short. */
+  private static final int LENGTH = 128;
   /** train's default --seed: the random model's weights, the data order, RMU's direction. */
   private static final long SEED = 42;
 
@@ -68,9 +70,9 @@ final class WholeStepBench {
       description = "--whole-step: forward/backward passes per step, as train's (default: ${DEFAULT-VALUE})")
   int microBatches;
 
-  @Option(names = "--max-length", defaultValue = "128",
-      description = "--whole-step: tokens per sequence, at most (default: ${DEFAULT-VALUE})")
-  int maxLength;
+  @Option(names = "--max-length", paramLabel = "N", description = "--whole-step: tokens per sequence, at most"
+      + " (default: " + LENGTH + ", or the model's context where that is less)")
+  Integer maxLength;  // null: not given
 
   @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
       description = "--whole-step: fp32, bf16 or auto (the model's) (default: ${DEFAULT-VALUE})")
@@ -92,19 +94,16 @@ final class WholeStepBench {
    */
   int run(String device, int threads, int runs, int warmup, Path json, PrintWriter out) throws IOException {
     Method m = Method.parse(method);
-    Dtype dtype = switch (precision) {
-      case "auto" -> null;
-      case "fp32" -> Dtype.FLOAT32;
-      case "bf16" -> Dtype.BFLOAT16;
-      default -> throw new IllegalArgumentException("--precision must be fp32, bf16 or auto, got '" + precision + "'");
-    };
+    Dtype dtype = TrainingOptions.precision(precision);
+    int context = MaxLength.orDefault(maxLength == null ? LENGTH : maxLength);  // the random model's
     List<ThreadSplit> splits = threadSplits == null ? List.of(ThreadSplit.training(threads))
         : ThreadSplit.parse("--thread-split", threadSplits);
     Device where = DeviceOption.parse(device.equals("all") ? "cpu" : device, 0);
     try (LlamaModel llm = model != null ? ModelInputs.loadModel("--model", model, dtype, where)
-        : LlamaModel.random(withDtype(SmallModels.byteLevel(HIDDEN, LAYERS, HEADS, maxLength), dtype), SEED, where);
+        : LlamaModel.random(withDtype(SmallModels.byteLevel(HIDDEN, LAYERS, HEADS, context), dtype), SEED, where);
         Tokenizer tokenizer = model != null ? Tokenizer.load(model) : new ByteTokenizer()) {
-      int length = MaxLength.forModel(maxLength, llm.config(), model != null ? "--model " + model : "the random model");
+      int length = maxLength == null ? Math.min(LENGTH, llm.config().maxPositionEmbeddings())
+          : MaxLength.forModel(maxLength, llm.config(), model != null ? "--model " + model : "the random model");
       int layer = llm.config().numHiddenLayers() / 2;  // RMU's, as train's default --rmu-layer
       if (m.usesText()) {
         llm.setTrainable(TrainCommand.rmuParameters(layer));  // what train trains for RMU methods

@@ -94,6 +94,7 @@ class WholeStepBenchTest {
     cases.put(List.of("--whole-step", "--precision", "fp8"), "--precision");
     cases.put(List.of("--whole-step", "--micro-batch", "9", "--batch", "2"), "--micro-batch");
     cases.put(List.of("--whole-step", "--device", "tpu"), "--device");
+    cases.put(List.of("--whole-step", "--max-length", "1"), "--max-length");
     cases.forEach((bad, flag) -> {
       List<String> args = new ArrayList<>(List.of("bench"));
       args.addAll(bad);
