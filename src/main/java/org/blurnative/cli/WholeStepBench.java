@@ -5,21 +5,24 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.blurnative.bench.JsonReport;
 import org.blurnative.bench.MachineInfo;
 import org.blurnative.bench.ThreadSplit;
 import org.blurnative.bench.WholeStep;
 import org.blurnative.bench.WholeStepReport;
 import org.blurnative.data.ExampleEncoder;
+import org.blurnative.data.IdkAnswers;
 import org.blurnative.data.PromptFormat;
+import org.blurnative.data.QaRecord;
 import org.blurnative.data.TokenizedExample;
 import org.blurnative.data.mini.MiniBenchmark;
 import org.blurnative.data.mini.MiniQa;
 import org.blurnative.data.mini.MiniSplits;
 import org.blurnative.dist.DistMode;
 import org.blurnative.kernel.UpdateKernel;
-import org.blurnative.model.Dtype;
 import org.blurnative.loss.Loss;
+import org.blurnative.model.Dtype;
 import org.blurnative.model.LlamaModel;
 import org.blurnative.model.ModelConfig;
 import org.blurnative.model.SmallModels;
@@ -111,11 +114,13 @@ final class WholeStepBench {
       MethodParameters p = MethodParameters.defaults(layer, SEED);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.resolve("auto", tokenizer.config()), true);
       MiniSplits data = MiniSplits.generate(MiniBenchmark.DEFAULT_SEED);
+      // idknll answers the forget questions "I don't know", as train does with the bundled answers
+      UnaryOperator<QaRecord> answers = m.answersIdk() ? IdkAnswers.bundled().answering(SEED) : UnaryOperator.identity();
       Objective forget = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),
-          encode(data.forget10(), m.usesText(), encoder));
+          encode(data.forget10(), m.usesText(), encoder, answers));
       Loss retainLoss = m.retainLoss(p);
       Objective retain = retainLoss == null ? null
-          : new Objective("retain", retainLoss, encode(data.retain90(), m.usesText(), encoder));
+          : new Objective("retain", retainLoss, encode(data.retain90(), m.usesText(), encoder, UnaryOperator.identity()));
       WholeStep.Shape shape = new WholeStep.Shape(batch, microBatches, length, m.defaultAdaptiveLrEvery(), SEED);
       TrainingSettings settings = WholeStep.settings(shape, 1);  // the plan does not depend on the step count
       Trainer.checkAdaptiveLr(settings, retain != null);
@@ -133,7 +138,8 @@ final class WholeStepBench {
               + HEADS + " heads", parameters, llm.config().torchDtype().torchName(), where.str().getString(),
           kernel.name(), m.label(), batch, microBatches, length,
           "mini benchmark (seed " + MiniBenchmark.DEFAULT_SEED + "): forget10" + (retain == null ? "" : ", retain90")
-              + (m.usesText() ? ", as text" : ""), runs, warmup), timed.otherProcessesCpuShare(), timed.splits());
+              + (m.usesText() ? ", as text" : "") + (m.answersIdk() ? ", forget answers \"I don't know\"" : ""),
+          runs, warmup), timed.otherProcessesCpuShare(), timed.splits());
       out.print(report.table());
       Double others = timed.otherProcessesCpuShare();
       if (others != null) {
@@ -150,9 +156,10 @@ final class WholeStepBench {
     return dtype == null ? c : c.withTorchDtype(dtype);
   }
 
-  /** QA pairs, or (RMU's text methods) each pair as one document. */
-  private static List<TokenizedExample> encode(List<MiniQa> records, boolean text, ExampleEncoder encoder) {
-    return records.stream().map(q -> text ? encoder.text(q.question() + " " + q.answer()) : encoder.qa(q.toQaRecord()))
-        .toList();
+  /** QA pairs with {@code answers} applied, or (RMU's text methods) each pair as one document. */
+  private static List<TokenizedExample> encode(List<MiniQa> records, boolean text, ExampleEncoder encoder,
+      UnaryOperator<QaRecord> answers) {
+    return records.stream().map(q -> text ? encoder.text(q.question() + " " + q.answer())
+        : encoder.qa(answers.apply(q.toQaRecord()))).toList();
   }
 }

@@ -83,6 +83,22 @@ class WholeStepBenchTest {
     assertTrue(r.out().contains("θ (fp32) 20.0 KB"), r.out());
   }
 
+  /** idknll trains on the forget questions answered "I don't know", as train does; ga has no retain side. */
+  @Test
+  void methodsGetTheDataTrainGivesThem(@TempDir Path dir) throws Exception {
+    for (String method : List.of("idknll", "ga")) {
+      Path json = dir.resolve(method + ".json");
+      CommandRunner.Result r = CommandRunner.run("bench", "--whole-step", "--method", method, "--runs", "1",
+          "--warmup", "0", "--batch", "2", "--max-length", "48", "--json", json.toString());
+      assertEquals(0, r.exit(), r.err());
+      JsonNode report = new ObjectMapper().readTree(json.toFile());
+      String data = report.path("settings").path("data").asText();
+      assertEquals(method.equals("idknll"), data.endsWith(", forget answers \"I don't know\""), data);
+      assertEquals(method.equals("idknll"), data.contains("retain90"), data);
+      assertEquals(method.equals("idknll"), r.out().contains("retain fwd+bwd"), r.out());
+    }
+  }
+
   @Test
   void badInputIsOneLineNamingTheFlag(@TempDir Path dir) {
     // each case: the arguments, and the flag its one line must name
