@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.global.torch;
  * How LibTorch's CPU work is spread over threads. LibTorch runs matrix products in OpenBLAS's own
  * thread pool and elementwise ops in an OpenMP pool; when both have more than one thread, each
  * pool's idle workers spin while the other pool works: on this 2-core machine, under load, the
- * demo-shaped model's BLUR step took 2.1× as long with both at 2 threads (`bench --whole-step
+ * demo-shaped model's BLUR step took 2.1–2.8× as long with both at 2 threads (`bench --whole-step
  * --thread-split 2:2,1:2,2:1`, docs/benchmarks.md; an earlier, quiet measurement on a tiny model
  * saw 20×). So the matrix products get the cores and LibTorch's elementwise ops run on one
  * thread; our fused kernels (memory-bound, between the passes) use them all.
