@@ -401,6 +401,31 @@ int copy(void* dst, const void* src, int64_t bytes, cudaStream_t stream) {
   return BLUR_OK;
 }
 
+// cudaMemGetInfo on `device`, which is made current for the query only: the caller's current
+// device is restored whatever the query did, so that planning memory never moves its work.
+int mem_info(int device, uint64_t* free_bytes, uint64_t* total_bytes) {
+  if (free_bytes == nullptr) return fail(BLUR_ERR_ARGUMENT, "free_bytes is NULL");
+  if (total_bytes == nullptr) return fail(BLUR_ERR_ARGUMENT, "total_bytes is NULL");
+  if (device < 0) return fail(BLUR_ERR_ARGUMENT, "device = %d is negative", device);
+  int count = 0;
+  CUDA_CHECK(cudaGetDeviceCount(&count));
+  if (device >= count) {
+    return fail(BLUR_ERR_DEVICE, "device %d does not exist: %d CUDA device%s visible", device,
+                count, count == 1 ? " is" : "s are");
+  }
+  int current = 0;
+  CUDA_CHECK(cudaGetDevice(&current));
+  CUDA_CHECK(cudaSetDevice(device));
+  size_t free_now = 0, total = 0;
+  const cudaError_t err = cudaMemGetInfo(&free_now, &total);
+  const cudaError_t restored = cudaSetDevice(current);
+  if (err != cudaSuccess) return cuda_fail(err, "cudaMemGetInfo(&free_now, &total)", __FILE__, __LINE__);
+  if (restored != cudaSuccess) return cuda_fail(restored, "cudaSetDevice(current)", __FILE__, __LINE__);
+  *free_bytes = free_now;
+  *total_bytes = total;
+  return BLUR_OK;
+}
+
 // Prefixes a failure's message with the entry point that reports it.
 int named(const char* entry, int status) {
   if (status != BLUR_OK) {
@@ -427,6 +452,10 @@ int blur_cuda_device_count(void) {
     return 0;
   }
   return count;
+}
+
+int blur_cuda_mem_info(int device, uint64_t* free_bytes, uint64_t* total_bytes) {
+  return named(__func__, mem_info(device, free_bytes, total_bytes));
 }
 
 int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out,

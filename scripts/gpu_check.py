@@ -10,7 +10,8 @@ against float64 references at sizes 0 … 50M, float32 and bfloat16 gradients, a
 misaligned views, with a guard element after or before each output; the bf16-copy applies bit for
 bit the plain ones, their copy bit for bit the round-to-nearest-even of θ; bitwise determinism; the BLUR
 property <g_f,u> = γF; the non-finite flag; refusal of bad arguments with every buffer untouched;
-10 fused AdamW steps against float64 and (with torch) torch.optim.AdamW.
+10 fused AdamW steps against float64 and (with torch) torch.optim.AdamW; on a GPU, blur_cuda_mem_info
+against torch.cuda.mem_get_info.
 
 Speed (with torch): the median of CUDA-event (GPU) or wall-clock (CPU) timings, each after a cache
 flush, of reduce and of reduce + AdamW, next to the torch ops a user would write, a per-tensor loop
@@ -35,7 +36,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
 import blur_native  # noqa: E402
 from blur_native import BF16, F32, BlurError, Sums  # noqa: E402
-from blur_native._abi import ERR_ARGUMENT, OK, AdamWHyper  # noqa: E402
+from blur_native._abi import ERR_ARGUMENT, ERR_DEVICE, OK, AdamWHyper  # noqa: E402
 
 
 class AdamW:
@@ -650,6 +651,50 @@ def check_optimizer_on_cuda(A, checks):
         checks.expect_ok(tag, check)
 
 
+def check_mem_info(lib, A, checks):
+    """blur_cuda_mem_info (what `--device cuda` plans memory against) reads what
+    torch.cuda.mem_get_info reads, both cudaMemGetInfo: the same total, the same free bytes give
+    or take the driver's own bookkeeping (64 MiB), 1 GiB less of them once torch holds 1 GiB more;
+    it leaves the current device as it was, and refuses NULL outputs and devices that do not exist."""
+    torch = A.torch
+    c = lib.c
+    c.blur_cuda_mem_info.restype = ctypes.c_int
+    c.blur_cuda_mem_info.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_uint64),
+                                     ctypes.POINTER(ctypes.c_uint64)]
+    free, total = ctypes.c_uint64(0), ctypes.c_uint64(0)
+
+    def read():
+        status = c.blur_cuda_mem_info(0, ctypes.byref(free), ctypes.byref(total))
+        return status, free.value, total.value
+
+    torch.cuda.synchronize()
+    torch.cuda.empty_cache()  # so that the 1 GiB below is a new cudaMalloc, not a cached block
+    device = torch.cuda.current_device()
+    status, ours_free, ours_total = read()
+    torch_free, torch_total = torch.cuda.mem_get_info(0)
+    checks.record("mem_info status", status == OK, f"status {status}: {lib.last_error()}")
+    checks.record("mem_info total = torch's", ours_total == torch_total, f"{ours_total} vs {torch_total}")
+    checks.record("mem_info free ≈ torch's (64 MiB)", abs(ours_free - torch_free) <= 64 << 20,
+                  f"{ours_free} vs {torch_free}")
+    held = torch.empty(1 << 28, device="cuda")  # 1 GiB of float32
+    torch.cuda.synchronize()
+    _, after, _ = read()
+    checks.record("mem_info free drops by the 1 GiB torch took", ours_free - after >= (1 << 30) - (2 << 20),
+                  f"{ours_free} → {after}")
+    del held
+    checks.record("mem_info leaves the current device", torch.cuda.current_device() == device)
+    count = lib.device_count()
+    for name, expected, call in [
+            ("device = device_count()", ERR_DEVICE,
+             lambda: c.blur_cuda_mem_info(count, ctypes.byref(free), ctypes.byref(total))),
+            ("device = -1", ERR_ARGUMENT, lambda: c.blur_cuda_mem_info(-1, ctypes.byref(free), ctypes.byref(total))),
+            ("free = NULL", ERR_ARGUMENT, lambda: c.blur_cuda_mem_info(0, None, ctypes.byref(total))),
+            ("total = NULL", ERR_ARGUMENT, lambda: c.blur_cuda_mem_info(0, ctypes.byref(free), None))]:
+        status = call()
+        checks.record(f"status mem_info {name}", status == expected,
+                      f"status {status}, expected {expected}: {lib.last_error()}")
+
+
 def check_host_pointer(lib, A, checks):
     """Host memory handed to libblur_cuda.so is refused (or used, where the GPU reaches pageable
     memory: Grace Hopper, HMM), never a fault. Runs last: a sticky fault would spoil later calls."""
@@ -689,6 +734,7 @@ def run_correctness(lib, A, checks, max_n):
     if isinstance(A, TorchArrays) and A.device == "cuda":
         check_side_streams(lib, A, checks)
         check_optimizer_on_cuda(A, checks)
+        checks.expect_ok("mem_info", lambda: check_mem_info(lib, A, checks))
         checks.expect_ok("host pointer to libblur_cuda.so",
                          lambda: check_host_pointer(lib, A, checks))
 

@@ -152,6 +152,13 @@ BLUR_API const char* blur_cuda_last_error(void);
 /* Number of visible CUDA devices (0 when there is no driver or no GPU). Never fails. */
 BLUR_API int blur_cuda_device_count(void);
 
+/* cudaMemGetInfo of `device`: the bytes free on it now and its total, for a caller that plans its
+ * buffers before allocating them. Makes `device` current for the query (creating its primary
+ * context if it has none yet) and restores the caller's current device. BLUR_ERR_ARGUMENT for a
+ * NULL output or a negative device, BLUR_ERR_DEVICE for a device past the last visible one or no
+ * driver; on failure neither output is written. */
+BLUR_API int blur_cuda_mem_info(int device, uint64_t* free_bytes, uint64_t* total_bytes);
+
 BLUR_API int blur_cuda_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype, blur_sums* out,
                      void* stream);
 BLUR_API int blur_cuda_combine(const void* gf, const void* gr, int64_t n, blur_dtype dtype,

@@ -19,6 +19,7 @@ struct Api {
   decltype(&blur_cuda_abi_version) abi_version;
   decltype(&blur_cuda_last_error) last_error;
   decltype(&blur_cuda_device_count) device_count;
+  decltype(&blur_cuda_mem_info) mem_info;
   decltype(&blur_cuda_reduce) reduce;
   decltype(&blur_cuda_combine) combine;
   decltype(&blur_cuda_apply_sgd) apply_sgd;
@@ -53,6 +54,7 @@ inline const char* blur_cuda_open(const char* path) {
   bool ok = resolve(handle, "blur_cuda_abi_version", found.abi_version) &&
             resolve(handle, "blur_cuda_last_error", found.last_error) &&
             resolve(handle, "blur_cuda_device_count", found.device_count) &&
+            resolve(handle, "blur_cuda_mem_info", found.mem_info) &&
             resolve(handle, "blur_cuda_reduce", found.reduce) &&
             resolve(handle, "blur_cuda_combine", found.combine) &&
             resolve(handle, "blur_cuda_apply_sgd", found.apply_sgd) &&
@@ -73,6 +75,9 @@ inline const char* blur_cuda_open(const char* path) {
 // The forwarding functions JNI calls; valid only after blur_cuda_open succeeded.
 inline const char* blur_cuda_dl_last_error() { return blur_cuda_dl::api.last_error(); }
 inline int blur_cuda_dl_device_count() { return blur_cuda_dl::api.device_count(); }
+inline int blur_cuda_dl_mem_info(int device, uint64_t* free_bytes, uint64_t* total_bytes) {
+  return blur_cuda_dl::api.mem_info(device, free_bytes, total_bytes);
+}
 inline int blur_cuda_dl_reduce(const void* gf, const void* gr, int64_t n, blur_dtype dtype,
                                blur_sums* out, void* stream) {
   return blur_cuda_dl::api.reduce(gf, gr, n, dtype, out, stream);

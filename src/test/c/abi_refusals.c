@@ -267,6 +267,35 @@ static void copy_cases(void) {
   expect_status("copy 0 bytes with NULLs", CALL(copy, NULL, NULL, 0), BLUR_OK);
 }
 
+#ifdef BLUR_TEST_CUDA
+/* blur_cuda_mem_info: bad outputs and devices are refused and neither output is written; a device
+   past the last visible one (device_count(): 0 on a machine without a GPU) is BLUR_ERR_DEVICE */
+static void mem_info_cases(void) {
+  const char* e = ENTRY(mem_info);
+  uint64_t free_bytes = 7, total_bytes = 9;
+  refused("mem_info free_bytes=NULL", e, blur_cuda_mem_info(0, NULL, &total_bytes));
+  refused("mem_info total_bytes=NULL", e, blur_cuda_mem_info(0, &free_bytes, NULL));
+  refused("mem_info device=-1", e, blur_cuda_mem_info(-1, &free_bytes, &total_bytes));
+  refused("mem_info device=INT32_MIN", e, blur_cuda_mem_info(INT32_MIN, &free_bytes, &total_bytes));
+  const int past = blur_cuda_device_count();
+  expect_status("mem_info device=device_count()", blur_cuda_mem_info(past, &free_bytes, &total_bytes),
+                BLUR_ERR_DEVICE);
+  expect_status("mem_info device=INT32_MAX", blur_cuda_mem_info(INT32_MAX, &free_bytes, &total_bytes),
+                BLUR_ERR_DEVICE);
+  checks++;
+  if (strncmp(LAST_ERROR(), e, strlen(e)) != 0) {
+    failures++;
+    printf("FAIL mem_info past the last device: message \"%s\" does not start with %s\n", LAST_ERROR(), e);
+  }
+  checks++;
+  if (free_bytes != 7 || total_bytes != 9) {
+    failures++;
+    printf("FAIL mem_info: a failed call wrote its outputs (%llu, %llu)\n", (unsigned long long)free_bytes,
+           (unsigned long long)total_bytes);
+  }
+}
+#endif
+
 #ifndef BLUR_TEST_CUDA
 static void cpu_only_cases(void) {
   blur_sums a, b;
@@ -311,7 +340,9 @@ int main(void) {
   sgd_bf16copy_cases();
   adamw_bf16copy_cases();
   copy_cases();
-#ifndef BLUR_TEST_CUDA
+#ifdef BLUR_TEST_CUDA
+  mem_info_cases();
+#else
   cpu_only_cases();
 #endif
   printf("%s: %d/%d refusal checks passed\n", LIB, checks - failures, checks);

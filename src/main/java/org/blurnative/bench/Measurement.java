@@ -22,9 +22,7 @@ public record Measurement(long n, String device, String backend, Op op, List<Dou
 
   /** The median run: robust to the odd run slowed by the OS or another process. */
   public double medianMs() {
-    double[] sorted = runsMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return Median.of(runsMs.stream().mapToDouble(Double::doubleValue));
   }
 
   public long bytes() {

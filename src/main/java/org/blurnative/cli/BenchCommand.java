@@ -23,6 +23,7 @@ import org.blurnative.bench.Sizes;
 import org.blurnative.bench.Skipped;
 import org.blurnative.bench.Sweep;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
             + " backend, next to a memory copy of the same byte volume and two LibTorch baselines:"
             + " `torch` (flat tensors, LibTorch ops and AdamW) and `per-tensor` (LLaMA-7B's 291"
             + " tensors scaled to n, as the reference code steps them).",
-        "Prints a table; --json and --plot save the results."})
+        "Prints a table; --json and --plot save the results.",
+        "--whole-step (or --model DIR): whole BLUR steps of a model instead, through the trainer, each"
+            + " phase's median and share of the step, under one or several --thread-split settings."})
 final class BenchCommand implements Callable<Integer> {
 
   /** Below this share of CPU time taken by others, timings are as good as this machine gives. */
@@ -56,11 +59,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--device", defaultValue = "all", paramLabel = "DEVICE",
       description = "all (the CPU, and the GPU where one runs), cpu, or cuda (the GPU's lanes only;"
-          + " no GPU is then an error) (default: ${DEFAULT-VALUE})")
+          + " no GPU is then an error); --whole-step: cpu (all), cuda or cuda:N (default: ${DEFAULT-VALUE})")
   private String device;
 
   @Option(names = "--runs", defaultValue = "5",
-      description = "timed runs per op, at least; the median is reported (default: ${DEFAULT-VALUE})")
+      description = "timed runs per op, at least; the median is reported; --whole-step: timed steps per"
+          + " thread split (default: ${DEFAULT-VALUE})")
   private int runs;
 
   @Option(names = "--min-time", paramLabel = "MS", defaultValue = "250",
@@ -81,6 +85,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE.png", description = "write a PNG of GB/s against n")
   private Path plot;
 
+  @Mixin
+  private WholeStepBench wholeStep;
+
+  /** The update lanes' own flags, which the whole-step lane does not read. */
+  private static final List<String> UPDATE_LANE_FLAGS = List.of("--sizes", "--backends", "--min-time", "--plot");
+
   /** Checked before the sweep, which would otherwise run for minutes and then fail to write. */
   private static void requireFileTarget(String flag, Path target) {
     if (target != null && java.nio.file.Files.isDirectory(target)) {
@@ -90,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (wholeStep.wanted()) {
+      return runWholeStep();
+    }
     List<Long> n = Sizes.parse("--sizes", sizes).stream().distinct().sorted().toList();
     Set<String> names = LaneSelection.parse("--backends", backends);
     boolean cpuLanes = switch (device) {
@@ -139,6 +152,20 @@ final class BenchCommand implements Callable<Integer> {
           + ", " + threadCount + " threads");
     }
     return 0;
+  }
+
+  private int runWholeStep() throws java.io.IOException {
+    for (String flag : UPDATE_LANE_FLAGS) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+        throw new IllegalArgumentException(flag + " applies to the update lanes, not to --whole-step");
+      }
+    }
+    if (runs < 1 || warmup < 0) {
+      throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0; got " + runs + " and " + warmup);
+    }
+    requireFileTarget("--json", json);
+    int threadCount = BenchSetup.applyThreads("--threads", threads);
+    return wholeStep.run(device, threadCount, runs, warmup, json, spec.commandLine().getOut());
   }
 
   /** The bar goes to stderr so that stdout holds only the table. */

@@ -101,19 +101,15 @@ public final class FinetuneCommand implements Callable<Integer> {
   }
 
   /**
-   * A new model's training state (θ, two gradients, two AdamW moments, and LibTorch's own copies:
-   * about 8 float32 words a parameter) must fit the machine, or the run would be killed midway.
+   * A new model's memory plan must fit where it will train, or the run would be killed midway:
+   * checked before its random weights are allocated (TrainingRun checks the loaded model again).
+   * The plan's batch shape is the flags'; the step count is no part of it.
    */
-  private static void requireMemoryFor(ModelConfig config) {
-    long parameters = LlamaModel.parameterShapes(config).values().stream()
-        .mapToLong(shape -> java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
-    long needed = parameters * 8 * Float.BYTES;
-    long physical = ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-    if (needed > physical) {
-      throw new IllegalArgumentException(String.format("a model of %,d parameters needs about %.1f GB to train,"
-          + " more than this machine's %.1f GB", parameters, needed / 1e9, physical / 1e9));
-    }
+  private void requireMemoryFor(ModelConfig config) {
+    int maxLength = MaxLength.forModel(options.givenMaxLength, config, start.describe());
+    TrainingSettings shape = options.settings(1, maxLength, 0, ProbeLoss.COMBINED);
+    MemoryCheck.ofNewModel(config, shape, options.launch().worldSize(), options.distMode())
+        .requireFits(MemoryCheck.freeMemoryOf(options.device()));
   }
 
   @Override
@@ -128,7 +124,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     Tokenizer tokenizer;
     LlamaModel model;
     if (start.fromScratch || start.fromConfig != null) {
-      ModelConfig config = start.fromScratch ? scratchConfig() : readConfig(start.fromConfig);
+      ModelConfig given = start.fromScratch ? scratchConfig() : readConfig(start.fromConfig);
+      ModelConfig config = options.precision() == null ? given : given.withTorchDtype(options.precision());
       requireMemoryFor(config);
       Path tokenizerDir = start.fromConfig == null ? null : start.fromConfig.toAbsolutePath().getParent();
       if (tokenizerDir == null || !Files.isRegularFile(tokenizerDir.resolve(ByteTokenizer.TOKENIZER_JSON))) {
@@ -140,8 +137,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         new ByteTokenizer().save(tokenizerDir);
       }
       tokenizer = Tokenizer.load(tokenizerDir);
-      model = LlamaModel.random(options.precision() == null ? config : config.withTorchDtype(options.precision()),
-          options.seed, options.device());
+      model = LlamaModel.random(config, options.seed, options.device());
       model.useTokenizerFrom(tokenizerDir);
     } else {
       model = ModelInputs.loadModel("--model", start.model, options.precision(), options.device());

@@ -1,21 +1,26 @@
 package org.blurnative.cli;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.blurnative.dist.DistMode;
+import org.blurnative.io.FreeMemory;
 import org.blurnative.io.ProcMemory;
+import org.blurnative.kernel.CudaFreeMemory;
 import org.blurnative.kernel.OptimizerSettings;
 import org.blurnative.model.LlamaModel;
+import org.blurnative.model.ModelConfig;
 import org.blurnative.train.MemoryPlan;
 import org.blurnative.train.Objective;
 import org.blurnative.train.TrainingSettings;
+import org.bytedeco.pytorch.Device;
 
 /**
  * The memory plan of a run, printed before the trainer allocates anything and refused when it
- * cannot fit the machine's available memory, naming what would make it fit; after the run, the
- * plan next to what the process really held (its peak resident memory), so the estimate can be
- * checked. Only the CPU's memory is known here: on a GPU the plan is printed, not checked.
+ * cannot fit the memory free where its buffers live (the machine's on the CPU, the GPU's on
+ * cuda:N), naming what would make it fit; after the run, the plan next to what the process really
+ * held (its peak resident memory), so the estimate can be checked.
  */
 final class MemoryCheck {
   private final MemoryPlan plan;
@@ -23,7 +28,7 @@ final class MemoryCheck {
   private final long loadedBytes;     // the weights, already in memory when the plan is made
   private final long residentAtPlan;
   private final long heapAtPlan;
-  private long availableAtCheck;
+  private FreeMemory.Reading freeAtCheck = FreeMemory.Reading.unknown("no memory was read");
 
   private MemoryCheck(MemoryPlan.Run run, long loadedBytes) {
     this.run = run;
@@ -39,32 +44,54 @@ final class MemoryCheck {
     long all = model.parameters().values().stream().mapToLong(t -> t.numel()).sum();
     long trainable = model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum();
     boolean reference = forget.needsReference() || (retain != null && retain.needsReference());
-    MemoryPlan.Run run = new MemoryPlan.Run(model.config(), all, trainable, retain != null, reference,
-        settings.optimizer() instanceof OptimizerSettings.AdamW, worldSize, worldSize > 1 && mode == DistMode.SHARDED,
-        settings.batchSize(), settings.microBatches(), settings.maxLength(),
-        Math.max(forget.graphs(), retain == null ? 1 : retain.graphs()), settings.gradientCheckpointing());
-    return new MemoryCheck(run, all * model.config().torchDtype().bytes());
+    int graphs = Math.max(forget.graphs(), retain == null ? 1 : retain.graphs());
+    return of(model.config(), all, trainable, retain != null, reference, graphs, settings, worldSize, mode);
   }
 
   /**
-   * Refuses, in one sentence, a plan larger than the available memory of the machine when the run
-   * is on its CPU ({@code onCpu}), naming what would make it fit; before anything is allocated.
+   * Plans the training of a model not yet allocated (finetune's random start), every weight
+   * trained, by one objective with no reference model: so that a model too large for the device
+   * is refused before its weights take the memory.
    */
-  void requireFits(boolean onCpu) {
-    availableAtCheck = onCpu ? ProcMemory.available() : 0;
-    if (availableAtCheck > 0 && plan.totalBytes() > availableAtCheck) {
-      List<String> remedies = MemoryPlan.remedies(run, availableAtCheck);
-      throw new IllegalArgumentException("the run needs about " + MemoryPlan.size(plan.totalBytes()) + " but "
-          + MemoryPlan.size(availableAtCheck) + " is available; " + (remedies.isEmpty()
+  static MemoryCheck ofNewModel(ModelConfig config, TrainingSettings settings, int worldSize, DistMode mode) {
+    long all = LlamaModel.parameterShapes(config).values().stream()
+        .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
+    return of(config, all, all, false, false, 1, settings, worldSize, mode);
+  }
+
+  private static MemoryCheck of(ModelConfig config, long all, long trainable, boolean retain, boolean reference,
+      int graphs, TrainingSettings settings, int worldSize, DistMode mode) {
+    MemoryPlan.Run run = new MemoryPlan.Run(config, all, trainable, retain, reference,
+        settings.optimizer() instanceof OptimizerSettings.AdamW, worldSize, worldSize > 1 && mode == DistMode.SHARDED,
+        settings.batchSize(), settings.microBatches(), settings.maxLength(), graphs, settings.gradientCheckpointing());
+    return new MemoryCheck(run, all * config.torchDtype().bytes());
+  }
+
+  /** Where a run on {@code device} (--device's, always indexed) keeps its buffers: the machine's memory, or cuda:N's. */
+  static FreeMemory freeMemoryOf(Device device) {
+    return device.is_cuda() ? CudaFreeMemory.of(device.index()) : FreeMemory.machine();
+  }
+
+  /**
+   * Refuses, in one sentence, a plan larger than what {@code free} reports, naming what would make
+   * it fit; before anything is allocated. Memory that cannot be read is not checked, and the plan's
+   * line says why.
+   */
+  void requireFits(FreeMemory free) {
+    freeAtCheck = free.read();
+    if (freeAtCheck.known() && plan.totalBytes() > freeAtCheck.bytes()) {
+      List<String> remedies = MemoryPlan.remedies(run, freeAtCheck.bytes());
+      throw new IllegalArgumentException("the run needs about " + MemoryPlan.size(plan.totalBytes()) + " to train but "
+          + MemoryPlan.size(freeAtCheck.bytes()) + " is " + freeAtCheck.what() + "; " + (remedies.isEmpty()
               ? "no one change of --precision, --micro-batch, --gradient-checkpointing or --dist-mode sharded"
                   + " makes it fit"
               : "it would fit with " + String.join(", or ", remedies)));
     }
   }
 
-  /** The plan in one line, against the memory {@link #requireFits} found available. */
+  /** The plan in one line, against the memory {@link #requireFits} found. */
   String describe() {
-    return plan.describe(run.trainableParameters(), availableAtCheck);
+    return plan.describe(run.trainableParameters(), freeAtCheck);
   }
 
   /** run.json's record of the plan, in bytes. */

@@ -186,6 +186,11 @@ final class TrainingOptions {
 
   /** The dtype the model computes in: null for the model's own (--precision auto). */
   Dtype precision() {
+    return precision(precision);
+  }
+
+  /** --precision's value as a dtype (null: auto, the model's own). */
+  static Dtype precision(String precision) {
     return switch (precision) {
       case "auto" -> null;
       case "fp32" -> Dtype.FLOAT32;

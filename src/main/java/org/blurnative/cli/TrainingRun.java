@@ -133,7 +133,7 @@ final class TrainingRun {
         "java", System.getProperty("java.version"), "libtorch", "2.10.0 (bytedeco 1.5.13)"));
     info.put("trainable_parameters", model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum());
     MemoryCheck memory = MemoryCheck.of(model, forget, retain, settings, launch.worldSize(), o.distMode());
-    memory.requireFits(o.device().is_cpu());
+    memory.requireFits(MemoryCheck.freeMemoryOf(o.device()));
     info.put("memory_plan", memory.asJson());
 
     try (Collective collective = Collective.connect(launch, o.distTimeout(), o.distMode(), o.device())) {

@@ -7,10 +7,11 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * How LibTorch's CPU work is spread over threads. LibTorch runs matrix products in OpenBLAS's own
  * thread pool and elementwise ops in an OpenMP pool; when both have more than one thread, each
- * pool's idle workers spin while the other pool works, and on this 2-core machine a tiny LLaMA's
- * forward+backward took 400 ms instead of 17 ms (measured: OpenBLAS 2 / OpenMP 2 threads 400 ms,
- * 1 / 2: 26 ms, 2 / 1: 17 ms). So the matrix products get the cores and LibTorch's elementwise
- * ops run on one thread; our fused kernels (memory-bound, between the passes) use them all.
+ * pool's idle workers spin while the other pool works: on this 2-core machine, under load, the
+ * demo-shaped model's BLUR step took 2.1–2.8× as long with both at 2 threads (`bench --whole-step
+ * --thread-split 2:2,1:2,2:1`, docs/benchmarks.md; an earlier, quiet measurement on a tiny model
+ * saw 20×). So the matrix products get the cores and LibTorch's elementwise ops run on one
+ * thread; our fused kernels (memory-bound, between the passes) use them all.
  */
 public final class ComputeThreads {
   private ComputeThreads() {}

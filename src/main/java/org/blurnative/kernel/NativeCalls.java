@@ -1,12 +1,8 @@
 package org.blurnative.kernel;
 
-import java.io.File;
-import java.io.IOException;
 import org.blurnative.kernel.jni.BlurNative;
 import org.blurnative.kernel.jni.BlurNative.AdamWHyper;
 import org.blurnative.kernel.jni.BlurNative.Sums;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -62,19 +58,10 @@ sealed interface NativeCalls {
           "backend cuda needs a CUDA GPU and LibTorch's GPU build (org.bytedeco:pytorch with the"
               + " linux-x86_64-gpu classifier); this process has neither");
     }
-    File library;
     try {
-      library = Loader.cacheResource(BlurNative.class, Loader.getPlatform() + "/libblur_cuda.so");
-    } catch (IOException e) {
-      throw new KernelUnavailableException("cannot extract libblur_cuda.so: " + e.getMessage(), e);
-    }
-    if (library == null) {
-      throw new KernelUnavailableException(
-          "backend cuda is not in this build: libblur_cuda.so was not compiled (no nvcc on the build machine)");
-    }
-    BytePointer failure = BlurNative.blur_cuda_open(library.getAbsolutePath());
-    if (failure != null && !failure.isNull()) {
-      throw new KernelUnavailableException("backend cuda: " + failure.getString());
+      CudaLibrary.open();
+    } catch (KernelUnavailableException e) {
+      throw new KernelUnavailableException("backend cuda: " + e.getMessage(), e);
     }
     if (BlurNative.blur_cuda_device_count() == 0) {
       throw new KernelUnavailableException("backend cuda: no CUDA device is visible to libblur_cuda.so");

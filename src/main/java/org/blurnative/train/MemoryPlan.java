@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.blurnative.dist.Shard;
+import org.blurnative.io.FreeMemory;
 import org.blurnative.model.Dtype;
 import org.blurnative.model.ModelConfig;
 
@@ -165,8 +166,11 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     return bufferBytes() + activationBytes;
   }
 
-  /** One line: each buffer's size and bytes per trainable parameter, the activations, the total. */
-  public String describe(long trainableParameters, long availableBytes) {
+  /**
+   * One line: each buffer's size and bytes per trainable parameter, the activations, the total,
+   * and the memory free where the run keeps them (or why that is unknown).
+   */
+  public String describe(long trainableParameters, FreeMemory.Reading free) {
     StringBuilder s = new StringBuilder("memory plan per rank: ");
     for (Line l : lines) {
       s.append(l.buffer()).append(' ').append(size(l.bytes()));
@@ -176,7 +180,7 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
       s.append(", ");
     }
     s.append("activations ≈ ").append(size(activationBytes)).append("; total ").append(size(totalBytes()));
-    s.append(availableBytes > 0 ? " of " + size(availableBytes) + " available" : " (free memory unknown)");
+    s.append(free.known() ? " of " + size(free.bytes()) + " " + free.what() : " (not checked: " + free.what() + ")");
     return s.toString();
   }
 

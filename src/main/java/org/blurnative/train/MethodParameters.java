@@ -57,6 +57,15 @@ public record MethodParameters(double gamma, double beta, double delta, double l
         cagradC, wgaBeta, undialStrength, satImpBeta1, satImpBeta2);
   }
 
+  /**
+   * train's defaults (TrainCommand's option defaults: γ 1, β 0.1, δ 0, λ 1, RMU's steering 6.5 at
+   * {@code rmuLayer}, NLL retain, CAGrad's c 0.5, WGA's β 1, UNDIAL's 10, SatImp's 5 and 1), for
+   * runs with no method flags of their own (bench --whole-step).
+   */
+  public static MethodParameters defaults(int rmuLayer, long seed) {
+    return new MethodParameters(1, 0.1, 0, 1, rmuLayer, 6.5, seed, RetainLoss.NLL, false, 0.5, 1, 10, 5, 1);
+  }
+
   private static void requireFloat32(String flag, double value) {
     if (!(Math.abs(value) <= Float.MAX_VALUE)) {
       throw new IllegalArgumentException(flag + " must be a finite number within float32's range"

@@ -141,6 +141,11 @@ public final class BlurNative {
   @Name("blur_cuda_dl_device_count")
   public static native int blur_cuda_device_count();
 
+  /** The bytes free on {@code device} and its total, into {@code free[0]} and {@code total[0]}. */
+  @Name("blur_cuda_dl_mem_info")
+  public static native int blur_cuda_mem_info(int device, @Cast("uint64_t*") long[] free,
+      @Cast("uint64_t*") long[] total);
+
   @Name("blur_cuda_dl_reduce")
   public static native int blur_cuda_reduce(
       @Cast("const void*") long gf, @Cast("const void*") long gr, @Cast("int64_t") long n,
