@@ -20,9 +20,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 public record BatchMeanNpoLoss(double beta) implements Loss {
   public BatchMeanNpoLoss {
-    if (!(beta > 0) || Double.isInfinite(beta)) {
-      throw new IllegalArgumentException("NPO beta must be > 0, got " + beta);
-    }
+    NpoLoss.requireBeta(beta);
   }
 
   @Override

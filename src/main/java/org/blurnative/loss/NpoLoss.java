@@ -13,6 +13,11 @@ import org.bytedeco.pytorch.Tensor;
  */
 public record NpoLoss(double beta) implements Loss {
   public NpoLoss {
+    requireBeta(beta);
+  }
+
+  /** NPO's β, here and in the official code's variants ({@link BatchMeanNpoLoss}, {@link RawLogitNpoLoss}). */
+  static void requireBeta(double beta) {
     if (!(beta > 0) || Double.isInfinite(beta)) {
       throw new IllegalArgumentException("NPO beta must be > 0, got " + beta);
     }
