@@ -40,8 +40,13 @@ public final class TofuEvaluator {
     return out;
   }
 
-  /** One record's values, with the texts they came from. */
-  public record Scored(QaRecord record, String generated, TofuSample sample) {}
+  /**
+   * One record's values, with the texts they came from.
+   *
+   * @param input the prompt the answer was generated from, its ids decoded without special tokens
+   *     (the chat-formatted question: what open-unlearning's ROUGE entries log as "input")
+   */
+  public record Scored(QaRecord record, String input, String generated, TofuSample sample) {}
 
   public List<Scored> samples(List<QaRecord> records) {
     List<String> questions = records.stream().map(QaRecord::question).toList();
@@ -63,6 +68,7 @@ public final class TofuEvaluator {
     }
     double[] perturbed = likelihood.meanNll(pertQuestions, pertAnswers);
     List<String> generated = generator.answer(questions);
+    List<String> inputs = questions.stream().map(generator::input).toList();
 
     List<Scored> out = new ArrayList<>();
     int k = 0;
@@ -73,7 +79,7 @@ public final class TofuEvaluator {
         mine[j] = perturbed[k++];
       }
       double recall = rouge.rougeL(r.answer(), generated.get(i)).recall();
-      out.add(new Scored(r, generated.get(i), new TofuSample(answer[i], paraphrased[i], mine, recall)));
+      out.add(new Scored(r, inputs.get(i), generated.get(i), new TofuSample(answer[i], paraphrased[i], mine, recall)));
     }
     return out;
   }
