@@ -508,7 +508,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  // MUSE's sequences are scored whole up to the model's context (open-unlearning cuts none of them)
+  // after OpenUnlearningMuse's own cut (2048 ids past the prefix) only the model's context cuts, with a warning
   private OpenUnlearningEvaluator museScorer(LlamaModel llm, Tokenizer tokenizer) {
     return new OpenUnlearningEvaluator(llm, tokenizer, llm.config().maxPositionEmbeddings(), batch);
   }
