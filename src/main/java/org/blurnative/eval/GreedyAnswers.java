@@ -21,14 +21,6 @@ public final class GreedyAnswers {
     this.settings = GenerationSettings.greedy(maxNewTokens).withBatchSize(batchSize);
   }
 
-  /**
-   * The prompt a question is answered from, as open-unlearning's eval_text_similarity logs it:
-   * {@code batch_decode(input_ids, skip_special_tokens=True, clean_up_tokenization_spaces=True)}.
-   */
-  public String input(String question) {
-    return DecodedText.of(tokenizer, encoder.prompt(question).promptIds());
-  }
-
   public List<String> answer(List<String> questions) {
     List<int[]> prompts = questions.stream().map(q -> encoder.prompt(q).promptIds()).toList();
     List<Completion> completions = model.generate(prompts, settings);

@@ -113,24 +113,8 @@ public final class OpenUnlearningMuse {
     List<String> ends = new ArrayList<>();
     ends.add(tokenizer.decode(new int[] {tokenizer.eosId()}, false));
     ends.addAll(stopWords);
-    return RougeEntry.of(input, groundTruth(input, DecodedText.of(tokenizer, labelled)), generation(generation, ends));
-  }
-
-  /** {@code full_text.replace(input_text, "").strip()}: every occurrence of the input goes. */
-  static String groundTruth(String input, String fullText) {
-    return fullText.replace(input, "").strip();
-  }
-
-  /** {@code for word in stopwords: if word and word in text: text = text.split(word)[0]}, then strip. */
-  static String generation(String text, List<String> stopWords) {
-    String out = text;
-    for (String word : stopWords) {
-      int at = word.isEmpty() ? -1 : out.indexOf(word);
-      if (at >= 0) {
-        out = out.substring(0, at);
-      }
-    }
-    return out.strip();
+    return RougeEntry.of(input, RougeEntry.groundTruth(input, DecodedText.of(tokenizer, labelled)),
+        RougeEntry.generation(generation, ends));
   }
 
   private static int[] cut(int[] ids, int length) {

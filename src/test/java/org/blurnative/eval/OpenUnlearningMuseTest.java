@@ -63,8 +63,8 @@ class OpenUnlearningMuseTest {
       List<String> stop = new ArrayList<>(List.of("</s>"));
       t.get("stopwords").forEach(w -> stop.add(w.asText()));
       assertEquals(t.get("ground_truth").asText(),
-          OpenUnlearningMuse.groundTruth(t.get("input").asText(), t.get("full_text").asText()));
-      assertEquals(t.get("generation").asText(), OpenUnlearningMuse.generation(t.get("raw_generation").asText(), stop));
+          RougeEntry.groundTruth(t.get("input").asText(), t.get("full_text").asText()));
+      assertEquals(t.get("generation").asText(), RougeEntry.generation(t.get("raw_generation").asText(), stop));
     }
   }
 

@@ -1,6 +1,7 @@
 package org.blurnative.eval.openunlearning;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.blurnative.eval.rouge.RougeScorer;
 
@@ -9,7 +10,7 @@ import org.blurnative.eval.rouge.RougeScorer;
  * src/evals/metrics/utils.py eval_text_similarity (commit d3d7cf9) writes them: its scores by
  * {@code rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=True)}, then the prompt as
  * the model saw it ({@code input}: its ids decoded without special tokens), the reference and the
- * generation.
+ * generation, as {@link #groundTruth} and {@link #generation} derive them from the decoded texts.
  */
 public record RougeEntry(double rouge1Recall, double rougeLF1, double rougeLRecall, String input,
     String groundTruth, String generation) {
@@ -22,9 +23,21 @@ public record RougeEntry(double rouge1Recall, double rougeLF1, double rougeLReca
         input, groundTruth, generation);
   }
 
-  /** The same entry with the ROUGE-L recall given, e.g. TOFU's logged one. */
-  public RougeEntry withRougeLRecall(double recall) {
-    return new RougeEntry(rouge1Recall, rougeLF1, recall, input, groundTruth, generation);
+  /** {@code full_text.replace(input_text, "").strip()}: every occurrence of the input goes. */
+  public static String groundTruth(String input, String fullText) {
+    return fullText.replace(input, "").strip();
+  }
+
+  /** {@code for word in stopwords: if word and word in text: text = text.split(word)[0]}, then strip. */
+  public static String generation(String text, List<String> stopWords) {
+    String out = text;
+    for (String word : stopWords) {
+      int at = word.isEmpty() ? -1 : out.indexOf(word);
+      if (at >= 0) {
+        out = out.substring(0, at);
+      }
+    }
+    return out.strip();
   }
 
   Map<String, Object> log() {

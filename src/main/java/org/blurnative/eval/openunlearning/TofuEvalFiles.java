@@ -168,11 +168,9 @@ public final class TofuEvalFiles {
     return EvalLogs.scores(aggregator.aggregate(stats), stats);
   }
 
-  // memorization.py rouge with rouge_type rougeL_recall, TOFU's recall as scored by TofuEvaluator
+  // memorization.py rouge with rouge_type rougeL_recall
   private static Map<String, Object> rouge(List<Scored> rows) {
-    List<RougeEntry> entries = rows.stream().map(s -> RougeEntry.of(s.input(), s.record().answer(), s.generated())
-        .withRougeLRecall(s.sample().rougeLRecall())).toList();
-    return EvalLogs.rouge(entries, RougeEntry::rougeLRecall);
+    return EvalLogs.rouge(rows.stream().map(Scored::openUnlearningRouge).toList(), RougeEntry::rougeLRecall);
   }
 
   @SuppressWarnings("unchecked")
