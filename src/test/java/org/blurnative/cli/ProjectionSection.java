@@ -32,8 +32,8 @@ record ProjectionSection(Map<String, List<String>> cells, String reading) {
       if (line.startsWith("| ") && !line.startsWith("| quantity")) {
         List<String> row = Arrays.stream(line.substring(2, line.length() - 2).split(" \\| ")).toList();
         cells.put(row.get(0), row.subList(1, row.size()));
-      } else if (!line.isBlank() && !line.startsWith("|") && !line.startsWith("Over the ")) {
-        reading = line;
+      } else if (reading == null && !cells.isEmpty() && !line.isBlank() && !line.startsWith("|")) {
+        reading = line;  // the sentence right after the table (a plot may follow it)
       }
     }
     assertTrue(reading != null, "the projection section has no reading");

@@ -2,6 +2,7 @@ package org.blurnative.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,24 @@ class ProjectionSectionTest {
     s.checkBlur();
     assertEquals(List.of("10", "22", "100", "280", "400"), s.cells().get(ProjectionSection.RATIO));
     assertEquals(22, s.value(ProjectionSection.RATIO, 1));
+  }
+
+  /**
+   * The report.md of a real demo run (`java -jar target/blur-native.jar train`, 2026-12-01, 2 CPU
+   * cores), kept as it was written: the section PackagedJarIT checks, with the plot line after it.
+   */
+  @Test
+  void theDemosOwnReportPasses() throws Exception {
+    String report;
+    try (var in = ProjectionSectionTest.class.getResourceAsStream("/report/demo-report.md")) {
+      report = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    ProjectionSection s = ProjectionSection.of(report);
+    s.checkBlur();
+    assertEquals(List.of("146", "178", "354", "726", "1220"), s.cells().get(ProjectionSection.RATIO));
+    assertEquals(List.of("-0.00661", "-0.00187", "0.00486", "0.0129", "0.0176"),
+        s.cells().get(ProjectionSection.CORRECTION));
+    assertTrue(s.reading().endsWith("the projection barely moves u from γ·∇f + ∇r, so BLUR-NPO ≈ NPO."), s.reading());
   }
 
   @Test
