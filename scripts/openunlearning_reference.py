@@ -244,9 +244,67 @@ def model_utility_case():
     return values
 
 
+# ---- configs/eval/muse_metrics/*.yaml: what MUSE's files become ----------------------------------
+
+def byte_tokenize(text, add_special_tokens=True):
+    """Our ByteTokenizer as a Hugging Face tokenizer: BOS (1) first, byte b as id 3 + b."""
+    return ([1] if add_special_tokens else []) + [3 + b for b in text.encode("utf-8")]
+
+
+def preprocess_pretraining_instance(prefix, text_content, max_length, insert_space):  # data/utils.py
+    full_seq_ids = byte_tokenize(prefix + (" " if insert_space else "") + text_content)
+    prefix_len = len(byte_tokenize(prefix))
+    full_seq_ids = full_seq_ids[: prefix_len + max_length]  # manual truncation
+    len_matched = prefix_len
+    if len_matched == 0:  # never give loss on index 0, when prefix is empty
+        len_matched = 1
+    labels = [-100] * len_matched + full_seq_ids[len_matched:]
+    return {"input_ids": full_seq_ids, "labels": labels}
+
+
+def text_similarity_texts(input_text, full_text, raw_generation, stopwords, eos_text):
+    """metrics/utils.py eval_text_similarity's strings, once decoded: the ground truth and the
+    generation cut at EOS's text and the stop words."""
+    ground_truth = full_text.replace(input_text, "").strip()
+    raw_text = raw_generation
+    for word in [eos_text] + stopwords:
+        if word and word in raw_text:
+            raw_text = raw_text.split(word)[0]
+    return ground_truth, raw_text.strip()
+
+
+def muse_case():
+    long_text = "".join(chr(ord("a") + int(i)) for i in rng.integers(0, 26, size=2100))
+    completions = []
+    for prefix, text, insert_space in [("The cat", "sat on the mat.", True), ("", "Holdout text.", False),
+                                       ("Long", long_text, True), ("", long_text, False)]:
+        item = preprocess_pretraining_instance(prefix, text, 2048, insert_space)
+        ids = item["input_ids"]  # the long ones by their length and unlabelled count alone
+        completions.append({"prefix": prefix, "text": text, "insert_space": insert_space, "length": len(ids),
+                            "unlabelled": item["labels"].count(-100), "input_ids": ids if len(ids) < 100 else None})
+    knowmem = ["\n\n", "\nQuestion", "Question:"]  # forget_knowmem_ROUGE.yaml stopwords
+    texts = []
+    for input_text, full_text, raw, stop in [
+            ("Question: Who?\nAnswer: ", "Question: Who?\nAnswer: Bob Smith", " Bob\n\nQuestion: Next?", knowmem),
+            ("Question: Who?\nAnswer: ", "Question: Who?\nAnswer: Bob", "Bob Question: x\nQuestion", knowmem),
+            ("The cat", " sat on the mat.", " sat</s> on", []),
+            ("A", "A A B", "  text\n\nmore  ", [])]:
+        gt, gen = text_similarity_texts(input_text, full_text, raw, stop, "</s>")
+        texts.append({"input": input_text, "full_text": full_text, "raw_generation": raw, "stopwords": stop,
+                      "ground_truth": gt, "generation": gen})
+    # privleak.yaml: privleak of mia_min_k (k 0.4, mia_min_k.yaml) with and without retain logs
+    forget_lp = [rng.uniform(-6.0, 0.0, size=int(n)).tolist() for n in rng.integers(3, 12, size=5)]
+    holdout_lp = [rng.uniform(-7.0, 0.0, size=int(n)).tolist() for n in rng.integers(3, 12, size=4)]
+    auc = mia_auc([min_k_score(lp, 0.4) for lp in forget_lp], [min_k_score(lp, 0.4) for lp in holdout_lp])
+    return {"completions": completions, "text_similarity": texts,
+            "privleak": {"forget_log_probs": forget_lp, "holdout_log_probs": holdout_lp, "mia_min_k": float(auc),
+                         "default_retain": privleak(auc, 0.5), "retain_auc": 0.62,
+                         "with_retain": privleak(auc, 0.62)}}
+
+
 if __name__ == "__main__":
     result = {"source": "locuslab/open-unlearning@d3d7cf9e6b3c125d16687d4232680d8d83548f1a",
               "mia": mia_case(), "memorization": memorization_case(), "truth_ratio": truth_ratio_case(),
-              "model_utility_tofu_golden_full": model_utility_case()}
+              "model_utility_tofu_golden_full": model_utility_case(), "muse": muse_case()}
     OUT.write_text(json.dumps(result, indent=1) + "\n")
     print("wrote", OUT)

@@ -42,6 +42,10 @@ import org.blurnative.eval.mia.MembershipAttack;
 import org.blurnative.eval.mia.MiaResult;
 import org.blurnative.eval.openunlearning.RetainLogs;
 import org.blurnative.eval.openunlearning.TofuEvalFiles;
+import org.blurnative.eval.openunlearning.EvalLogs;
+import org.blurnative.eval.openunlearning.MuseEvalFiles;
+import org.blurnative.eval.OpenUnlearningMuse;
+import org.blurnative.eval.memorization.MemorizationScores;
 import org.blurnative.eval.stats.KsResult;
 import org.blurnative.eval.tofu.ForgetQuality;
 import org.blurnative.eval.tofu.TruthRatioAggregator;
@@ -415,7 +419,10 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** MUSE's VerbMem, KnowMem and PrivLeak on MUSE's own files (--data data/news or data/books). */
+  /**
+   * MUSE's VerbMem, KnowMem and PrivLeak on MUSE's own files (--data data/news or data/books), and
+   * open-unlearning's MUSE metrics on the same files (MUSE_EVAL.json, MUSE_SUMMARY.json).
+   */
   private int muse() throws Exception {
     if (data == null) {
       throw new IllegalArgumentException("--benchmark muse needs --data DIR (MUSE's data/news or data/books)");
@@ -424,32 +431,86 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--retrain-auc and --retain-model both give the retrain AUC: choose one");
     }
     MuseData files = MuseData.read(data);
+    List<MembershipAttack> attacks = openUnlearning.attacks();
+    Map<MembershipAttack, Double> retainAucs = new EnumMap<>(MembershipAttack.class);
+    if (openUnlearning.retainLogs != null) {
+      retainAucs.putAll(RetainLogs.museAucs(openUnlearning.retainLogs, files.privLeakForget().size()));
+    }
     OptionalDouble reference = retrainAuc == null ? OptionalDouble.empty() : OptionalDouble.of(publishedAuc(retrainAuc));
     ComputeThreads.configure(threads);
+    double[][] referenceNlls = attacks.contains(MembershipAttack.REFERENCE) ? museReferenceLosses(files) : null;
     if (retainModel != null) {
       try (LlamaModel llm = ModelInputs.loadModel("--retain-model", retainModel, device());
           Tokenizer tokenizer = Tokenizer.load(retainModel)) {
         MuseEvaluator retain = new MuseEvaluator(llm, tokenizer, batch);
         reference = OptionalDouble.of(PrivLeak.auc(retain.minKScores(files.privLeakForget()),
             retain.minKScores(files.privLeakHoldout())));
+        museAttacks(llm, tokenizer, "--retain-model", files, attacks, referenceNlls)
+            .forEach((attack, result) -> retainAucs.put(attack, result.auc()));
       }
     }
     MuseReport report;
+    MuseEvalFiles.Contents openUnlearningFiles;
     try (LlamaModel llm = ModelInputs.loadModel("--model", model, device()); Tokenizer tokenizer = Tokenizer.load(model)) {
       MuseEvaluator muse = new MuseEvaluator(llm, tokenizer, batch);
       report = new MuseReport(model.toString(), muse.verbMem(files.verbMemForget()),
           muse.knowMem(files.knowMemForget(), files.knowMemForgetShots()),
           muse.knowMem(files.knowMemRetain(), files.knowMemRetainShots()),
           muse.minKScores(files.privLeakForget()), muse.minKScores(files.privLeakHoldout()), reference);
+      OpenUnlearningMuse ou = new OpenUnlearningMuse(tokenizer);
+      OpenUnlearningEvaluator scorer = museScorer(llm, tokenizer);
+      MemorizationScores memorization = scorer.memorization(ou.verbMemExamples(files.verbMemForget()));
+      MaxLength.warnIfCut(spec.commandLine().getErr(), "verbmem sequences scored under --model",
+          scorer.truncated(), scorer.maxLength());
+      openUnlearningFiles = new MuseEvalFiles.Contents(ou.knowMem(report.knowMemForget(), files.knowMemForget()),
+          ou.knowMem(report.knowMemRetain(), files.knowMemRetain()), ou.verbMem(report.verbMem(), files.verbMemForget()),
+          museAttacks(llm, tokenizer, "--model", files, attacks, referenceNlls), retainAucs, memorization);
     }
     Path dir = out != null ? out : model.toAbsolutePath().getParent().resolve("eval");
     report.write(dir);
+    MuseEvalFiles.write(dir, openUnlearningFiles);
     spec.commandLine().getOut().print(report.table());
     if (reference.isEmpty()) {
       spec.commandLine().getOut().println("PrivLeak needs the retrain AUC: --retain-model DIR or --retrain-auc news|books|AUC");
     }
-    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md");
+    if (attacks.contains(MembershipAttack.MIN_K) && !retainAucs.containsKey(MembershipAttack.MIN_K)) {
+      spec.commandLine().getOut().println(MuseEvalFiles.EVAL_FILE + "'s privleak takes the retain AUC as "
+          + EvalLogs.PRIVLEAK_DEFAULT_RETAIN_AUC + ", as open-unlearning does without --retain-logs or --retain-model");
+    }
+    spec.commandLine().getOut().println("eval: " + dir.resolve("summary.json") + ", per_sample.json, report.md, "
+        + MuseEvalFiles.EVAL_FILE + ", " + MuseEvalFiles.SUMMARY_FILE);
     return 0;
+  }
+
+  /** open-unlearning's MUSE_MIA attacks of one model between privleak's forget and holdout texts. */
+  private Map<MembershipAttack, MiaResult> museAttacks(LlamaModel llm, Tokenizer tokenizer, String flag, MuseData files,
+      List<MembershipAttack> attacks, double[][] referenceNlls) {
+    if (attacks.isEmpty()) {
+      return Map.of();
+    }
+    OpenUnlearningMuse ou = new OpenUnlearningMuse(tokenizer);
+    OpenUnlearningEvaluator scorer = museScorer(llm, tokenizer);
+    Map<MembershipAttack, MiaResult> results = scorer.attacks(ou.miaExamples(files.privLeakForget()),
+        ou.miaExamples(files.privLeakHoldout()), attacks, openUnlearning.k, openUnlearning.p(), referenceNlls);
+    MaxLength.warnIfCut(spec.commandLine().getErr(), "membership sequences scored under " + flag,
+        scorer.truncated(), scorer.maxLength());
+    return results;
+  }
+
+  /** --reference-model's mean NLL of each privleak forget ([0]) and holdout ([1]) text, for --mia ref. */
+  private double[][] museReferenceLosses(MuseData files) throws Exception {
+    Path dir = openUnlearning.referenceModel;
+    try (LlamaModel llm = ModelInputs.loadModel("--reference-model", dir, device()); Tokenizer tokenizer = Tokenizer.load(dir)) {
+      OpenUnlearningMuse ou = new OpenUnlearningMuse(tokenizer);
+      OpenUnlearningEvaluator scorer = museScorer(llm, tokenizer);
+      return new double[][] {scorer.meanNlls(ou.miaExamples(files.privLeakForget())),
+          scorer.meanNlls(ou.miaExamples(files.privLeakHoldout()))};
+    }
+  }
+
+  // after OpenUnlearningMuse's own cut (2048 ids past the prefix) only the model's context cuts, with a warning
+  private OpenUnlearningEvaluator museScorer(LlamaModel llm, Tokenizer tokenizer) {
+    return new OpenUnlearningEvaluator(llm, tokenizer, llm.config().maxPositionEmbeddings(), batch);
   }
 
   /** --retrain-auc: MUSE's published value for a corpus, or the number given. */

@@ -5,11 +5,11 @@ import java.util.List;
 import org.blurnative.eval.mia.MembershipAttack;
 import picocli.CommandLine.Option;
 
-/** eval's options for open-unlearning's metrics beyond TOFU's own (mini and tofu benchmarks). */
+/** eval's options for open-unlearning's metrics beyond TOFU's and MUSE's own (mini, tofu and muse benchmarks). */
 final class OpenUnlearningOptions {
 
   @Option(names = "--mia", paramLabel = "ATTACK[,ATTACK...]", defaultValue = "min_k",
-      description = "mini, tofu: membership attacks between forget and holdout, as open-unlearning names them:"
+      description = "mini, tofu, muse: membership attacks between forget and holdout, as open-unlearning names them:"
           + " loss, zlib, min_k, min_k++, gradnorm (a backward pass per sample), ref (needs --reference-model),"
           + " all or none (default: ${DEFAULT-VALUE}, which privleak uses)")
   String mia;
@@ -28,7 +28,7 @@ final class OpenUnlearningOptions {
 
   @Option(names = "--retain-logs", paramLabel = "FILE",
       description = "forget quality (and privleak) against a retain model's saved evaluation instead of"
-          + " --retain-model: open-unlearning's TOFU_EVAL.json or TOFU's eval_log_forget.json")
+          + " --retain-model: open-unlearning's TOFU_EVAL.json or TOFU's eval_log_forget.json; muse: its MUSE_EVAL.json")
   Path retainLogs;
 
   List<MembershipAttack> attacks() {
@@ -46,9 +46,9 @@ final class OpenUnlearningOptions {
 
   /** Everything checked before a model loads; {@code benchmark} is eval's. */
   void validate(String benchmark, Path retainModel) {
-    boolean tofuLike = benchmark.equals("mini") || benchmark.equals("tofu");
-    if (!tofuLike && (!mia.equals("min_k") || referenceModel != null || retainLogs != null)) {
-      throw new IllegalArgumentException("--mia, --reference-model and --retain-logs are for --benchmark mini or tofu");
+    boolean supported = benchmark.equals("mini") || benchmark.equals("tofu") || benchmark.equals("muse");
+    if (!supported && (!mia.equals("min_k") || referenceModel != null || retainLogs != null)) {
+      throw new IllegalArgumentException("--mia, --reference-model and --retain-logs are for --benchmark mini, tofu or muse");
     }
     if (!(k > 0 && k <= 1)) {
       throw new IllegalArgumentException("--mia-k must be in (0, 1], got " + k);

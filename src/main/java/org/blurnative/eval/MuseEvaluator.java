@@ -103,25 +103,14 @@ public final class MuseEvaluator {
     return likelihood.tokenLogProbs(examples).stream().mapToDouble(MinKPercent::score).toArray();
   }
 
-  private List<String> generate(List<String> prompts, int newTokens) {
+  /** Each prompt (BOS first) continued greedily by at most {@code newTokens}, decoded as MUSE decodes. */
+  List<String> generate(List<String> prompts, int newTokens) {
     List<int[]> ids = prompts.stream().map(p -> tokenizer.encode(p, true)).toList();
     GenerationSettings settings = GenerationSettings.greedy(newTokens).withBatchSize(batchSize);
     return model.generate(ids, settings).stream().map(Completion::tokens).map(this::decode).toList();
   }
 
-  /** MUSE's decode: special tokens skipped, clean_up_tokenization_spaces=True. */
   private String decode(int[] ids) {
-    return cleanUpTokenizationSpaces(tokenizer.decode(ids, true));
-  }
-
-  /**
-   * transformers' clean_up_tokenization, which MUSE asks for on every decode (the tokenizers
-   * library, under DJL, does not do it): the spaces before punctuation and English contractions
-   * that some tokenizers decode to. Only " n't" changes ROUGE's tokens ("do n't" → "don't").
-   */
-  static String cleanUpTokenizationSpaces(String text) {
-    return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
-        .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
-        .replace(" 've", "'ve").replace(" 're", "'re");
+    return DecodedText.of(tokenizer, ids);
   }
 }

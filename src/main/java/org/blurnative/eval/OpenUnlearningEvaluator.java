@@ -18,7 +18,8 @@ import org.blurnative.tokenizer.Tokenizer;
 /**
  * One model's open-unlearning metrics beyond TOFU's own: membership attacks between a forget and a
  * holdout set, and teacher-forced memorization of a set. Examples come encoded as
- * open-unlearning's datasets encode them (QA with EOS after the answer; MUSE texts after BOS).
+ * open-unlearning's datasets encode them (QA with EOS after the answer; MUSE's as {@link
+ * OpenUnlearningMuse} encodes them).
  */
 public final class OpenUnlearningEvaluator {
   private final LlamaModel model;
@@ -37,6 +38,10 @@ public final class OpenUnlearningEvaluator {
   /** One model's values; the memorization of a set is empty when the set was not given. */
   public record Results(Map<MembershipAttack, MiaResult> attacks, Optional<MemorizationScores> forgetMemorization,
       Optional<MemorizationScores> retainMemorization) {}
+
+  public int maxLength() {
+    return maxLength;
+  }
 
   /** What maxLength has cut from the examples scored so far. */
   public Truncation.Count truncated() {

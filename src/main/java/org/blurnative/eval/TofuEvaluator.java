@@ -7,6 +7,7 @@ import java.util.Map;
 import org.blurnative.data.ExampleEncoder;
 import org.blurnative.data.QaRecord;
 import org.blurnative.data.Truncation;
+import org.blurnative.eval.openunlearning.RougeEntry;
 import org.blurnative.eval.rouge.RougeScorer;
 import org.blurnative.eval.tofu.TofuSample;
 import org.blurnative.eval.tofu.TofuSplit;
@@ -22,11 +23,13 @@ public final class TofuEvaluator {
   private final AnswerLikelihood likelihood;
   private final GreedyAnswers generator;
   private final RougeScorer rouge = RougeScorer.tofu();
+  private final OpenUnlearningQaRouge openUnlearningRouge;
 
   public TofuEvaluator(LlamaModel model, Tokenizer tokenizer, ExampleEncoder encoder, int maxLength,
       int batchSize, int maxNewTokens) {
     this.likelihood = new AnswerLikelihood(model, encoder, tokenizer.padId(), maxLength, batchSize);
     this.generator = new GreedyAnswers(model, encoder, tokenizer, maxNewTokens, batchSize);
+    this.openUnlearningRouge = new OpenUnlearningQaRouge(tokenizer, encoder);
   }
 
   /** What maxLength has cut from the sequences scored so far (answers, paraphrases, perturbed ones). */
@@ -40,8 +43,12 @@ public final class TofuEvaluator {
     return out;
   }
 
-  /** One record's values, with the texts they came from. */
-  public record Scored(QaRecord record, String generated, TofuSample sample) {}
+  /**
+   * One record's values, with the texts they came from.
+   *
+   * @param openUnlearningRouge the same generation as open-unlearning's *_Q_A_ROUGE entry logs it
+   */
+  public record Scored(QaRecord record, String generated, TofuSample sample, RougeEntry openUnlearningRouge) {}
 
   public List<Scored> samples(List<QaRecord> records) {
     List<String> questions = records.stream().map(QaRecord::question).toList();
@@ -73,7 +80,8 @@ public final class TofuEvaluator {
         mine[j] = perturbed[k++];
       }
       double recall = rouge.rougeL(r.answer(), generated.get(i)).recall();
-      out.add(new Scored(r, generated.get(i), new TofuSample(answer[i], paraphrased[i], mine, recall)));
+      out.add(new Scored(r, generated.get(i), new TofuSample(answer[i], paraphrased[i], mine, recall),
+          openUnlearningRouge.entry(r, generated.get(i))));
     }
     return out;
   }

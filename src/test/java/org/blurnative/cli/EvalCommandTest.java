@@ -137,6 +137,7 @@ class EvalCommandTest {
         "--data", data.toString(), "--retain-model", model.toString(), "--out", self.toString());
     assertEquals(0, s.exit(), s.err());
     assertEquals(0.0, new ObjectMapper().readTree(self.resolve("summary.json").toFile()).path("privleak").asDouble());
+    museOpenUnlearningFiles(data, out, self);
 
     CommandRunner.Result table = CommandRunner.run("eval", "--compare", out + "," + self);
     assertEquals(0, table.exit(), table.err());
@@ -146,6 +147,49 @@ class EvalCommandTest {
     writeTofuSummary(tofu);
     CommandRunner.Result mixed = CommandRunner.run("eval", "--compare", out + "," + tofu);
     assertEquals(2, mixed.exit(), mixed.err());
+  }
+
+  /**
+   * MUSE_EVAL.json / MUSE_SUMMARY.json of the runs above: every metric of open-unlearning's
+   * muse.yaml; privleak 0 against the model itself, whether as --retain-model or as its saved logs.
+   */
+  private void museOpenUnlearningFiles(Path data, Path out, Path self) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode summary = json.readTree(out.resolve("MUSE_SUMMARY.json").toFile());
+    List<String> keys = new java.util.ArrayList<>();
+    summary.fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("exact_memorization", "extraction_strength", "forget_knowmem_ROUGE", "forget_verbmem_ROUGE",
+        "mia_min_k", "privleak", "retain_knowmem_ROUGE"), keys);
+    JsonNode logs = json.readTree(out.resolve("MUSE_EVAL.json").toFile());
+    JsonNode verbMem = logs.path("forget_verbmem_ROUGE").path("value_by_index");
+    assertEquals(3, verbMem.size());
+    JsonNode forgetVerbMem = json.readTree(data.resolve("verbmem/forget.json").toFile());
+    // input: the prompt decoded without BOS; ground truth: the whole continuation, stripped
+    assertEquals(forgetVerbMem.get(0).path("prompt").asText(), verbMem.path("0").path("input").asText());
+    assertEquals(forgetVerbMem.get(0).path("gt").asText().strip(), verbMem.path("0").path("ground_truth").asText());
+    double sum = 0;
+    for (JsonNode e : verbMem) {
+      sum += e.path("rougeL_f1").asDouble();
+    }
+    assertEquals(sum / 3, summary.path("forget_verbmem_ROUGE").asDouble(), 1e-12);
+    double auc = summary.path("mia_min_k").asDouble();
+    assertEquals((1 - auc - 0.5) / (0.5 + 1e-10) * 100, summary.path("privleak").asDouble(), 1e-9);
+    assertTrue(logs.path("exact_memorization").path("value_by_index").size() == 3);
+    assertEquals(0.0, json.readTree(self.resolve("MUSE_SUMMARY.json").toFile()).path("privleak").asDouble(-1), 1e-9);
+
+    Path fromLogs = dir.resolve("eval-muse-logs");
+    CommandRunner.Result r = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse",
+        "--data", data.toString(), "--retain-logs", self.resolve("MUSE_EVAL.json").toString(), "--mia", "min_k,loss",
+        "--out", fromLogs.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode again = json.readTree(fromLogs.resolve("MUSE_SUMMARY.json").toFile());
+    assertEquals(0.0, again.path("privleak").asDouble(-1), 1e-9);
+    assertTrue(again.path("mia_loss").isNumber(), again.toString());
+    CommandRunner.Result wrong = CommandRunner.run("eval", "--model", model.toString(), "--benchmark", "muse",
+        "--data", data.toString(), "--retain-logs", self.resolve("MUSE_SUMMARY.json").toString(),
+        "--out", dir.resolve("never-muse").toString());
+    assertEquals(2, wrong.exit(), wrong.err());
+    assertEquals(1, wrong.err().strip().lines().count(), wrong.err());
   }
 
   @Test

@@ -59,6 +59,13 @@ class EvalOpenUnlearningTest {
     assertEquals(1.0, summary.path("forget_quality").asDouble());
     assertEquals(0.0, summary.path("privleak").asDouble(-1), 1e-6);
     assertEquals(ou.path("mia_gradnorm").asDouble(), summary.path("mia_gradnorm").asDouble(), 0);
+    // ROUGE's input is the prompt the model answered, as eval_text_similarity decodes it: the plain
+    // format's "Question: …\nAnswer:" without BOS, not the bare question
+    JsonNode rouge = JSON.readTree(first.resolve("TOFU_EVAL.json").toFile()).path("forget_Q_A_ROUGE")
+        .path("value_by_index").path("0");
+    org.blurnative.data.QaRecord q = org.blurnative.data.DatasetFiles.readQa(mini.forget10()).get(0);
+    assertEquals("Question: " + q.question() + "\nAnswer:", rouge.path("input").asText());
+    assertEquals(q.answer(), rouge.path("ground_truth").asText());
 
     // the first run's TOFU_EVAL.json as the retain model's saved evaluation
     Path second = dir.resolve("eval-logs");

@@ -31,6 +31,7 @@ class PackagedJarIT {
   /**
    * The README's main command: `train` with no arguments, the bundled demo. How long it takes is
    * printed, not asserted (a machine's speed is not the program's correctness); run() bounds it.
+   * Its report.md's projection section is checked against itself ({@link ProjectionSection}).
    */
   @Test
   void defaultTrainJobRunsEndToEnd(@TempDir Path dir) throws Exception {
@@ -46,6 +47,10 @@ class PackagedJarIT {
           "metrics.jsonl", "model/model.safetensors", "eval-blur-npo/summary.json")) {
         assertTrue(Files.exists(run.resolve(file)), file);
       }
+      // report.md's projection section, read back: its sentence must say what its table shows
+      ProjectionSection projection = ProjectionSection.of(Files.readString(run.resolve("report.md")));
+      projection.checkBlur();
+      System.out.println("PackagedJarIT: " + projection.reading());
     }
   }
 

@@ -53,13 +53,13 @@ class MuseEvaluatorTest {
   static String oneByOne(String prompt, int newTokens) {
     int[] ids = TOKENIZER.encode(prompt, true);
     int[] out = model.generate(List.of(ids), GenerationSettings.greedy(newTokens).withBatchSize(1)).get(0).tokens();
-    return MuseEvaluator.cleanUpTokenizationSpaces(TOKENIZER.decode(out, true));
+    return DecodedText.cleanUpTokenizationSpaces(TOKENIZER.decode(out, true));
   }
 
   @Test
   void decodingCleansUpSpacesAsTransformersDoes() {
     assertEquals("I don't know, do you? It's late. We're here!",
-        MuseEvaluator.cleanUpTokenizationSpaces("I do n't know , do you ? It 's late . We 're here !"));
+        DecodedText.cleanUpTokenizationSpaces("I do n't know , do you ? It 's late . We 're here !"));
   }
 
   @Test

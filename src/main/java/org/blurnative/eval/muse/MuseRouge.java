@@ -11,7 +11,7 @@ public final class MuseRouge {
   private static final RougeScorer SCORER = RougeScorer.muse();
 
   /** Where MUSE's knowmem.py cuts a generated answer: before the first of these. */
-  private static final List<String> ANSWER_ENDS = List.of("\n\n", "\nQuestion", "Question:");
+  public static final List<String> ANSWER_ENDS = List.of("\n\n", "\nQuestion", "Question:");
 
   private MuseRouge() {}
 

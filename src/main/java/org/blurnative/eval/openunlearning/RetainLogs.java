@@ -18,7 +18,7 @@ import org.blurnative.eval.tofu.TofuSample;
 
 /**
  * A retain model's saved evaluation, for forget quality (and privleak) without evaluating the
- * retain model: open-unlearning's TOFU_EVAL.json (its forget_truth_ratio scores, as its
+ * retain model (MUSE: {@link #museAucs}): open-unlearning's TOFU_EVAL.json (its forget_truth_ratio scores, as its
  * forget_quality.yaml reads them as reference logs, and the agg_value of each mia_* metric, as
  * privleak.yaml reads mia_min_k) or TOFU's eval_log_forget.json (truth ratios from its losses).
  * The file must be of the forget split being evaluated: as many samples, and, where the file keeps
@@ -35,16 +35,7 @@ public record RetainLogs(Path file, double[] forgetTruthRatios, boolean openUnle
 
   /** @param split the forget split's name, for messages ("forget10") */
   public static RetainLogs read(Path file, List<QaRecord> forget, String split) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--retain-logs " + file + " does not exist");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--retain-logs " + file + " cannot be read as JSON: "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
-    }
+    JsonNode root = json(file);
     if (root.has("forget_truth_ratio")) {
       return openUnlearning(file, root, forget, split);
     }
@@ -83,6 +74,40 @@ public record RetainLogs(Path file, double[] forgetTruthRatios, boolean openUnle
         requireAnswers(file, answers, forget, split);
       }
     }
+    return new RetainLogs(file, ratios.stream().mapToDouble(Double::doubleValue).toArray(), true, aucs(root));
+  }
+
+  /**
+   * A retain model's MUSE_EVAL.json, for privleak: the AUC of each attack it has, as privleak.yaml
+   * reads mia_min_k's agg_value. mia_min_k must be there, of as many forget texts as privleak's.
+   */
+  public static Map<MembershipAttack, Double> museAucs(Path file, int privLeakForget) {
+    JsonNode root = json(file);
+    JsonNode forget = root.path(MembershipAttack.MIN_K.metric()).path("forget").path("value_by_index");
+    if (!root.path(MembershipAttack.MIN_K.metric()).path("agg_value").isNumber() || !forget.isObject()) {
+      throw new IllegalArgumentException("--retain-logs " + file + " has no mia_min_k with an agg_value and forget"
+          + " scores: privleak needs the retain model's MUSE_EVAL.json");
+    }
+    if (forget.size() != privLeakForget) {
+      throw new IllegalArgumentException("--retain-logs " + file + " scores " + forget.size()
+          + " privleak forget texts but --data has " + privLeakForget + ": it evaluates another corpus");
+    }
+    return aucs(root);
+  }
+
+  private static JsonNode json(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--retain-logs " + file + " does not exist");
+    }
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--retain-logs " + file + " cannot be read as JSON: "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+    }
+  }
+
+  private static Map<MembershipAttack, Double> aucs(JsonNode root) {
     Map<MembershipAttack, Double> aucs = new EnumMap<>(MembershipAttack.class);
     for (MembershipAttack a : MembershipAttack.values()) {
       JsonNode agg = root.path(a.metric()).path("agg_value");
@@ -90,7 +115,7 @@ public record RetainLogs(Path file, double[] forgetTruthRatios, boolean openUnle
         aucs.put(a, agg.doubleValue());
       }
     }
-    return new RetainLogs(file, ratios.stream().mapToDouble(Double::doubleValue).toArray(), true, aucs);
+    return aucs;
   }
 
   private static void requireCount(Path file, int count, List<QaRecord> forget, String split) {

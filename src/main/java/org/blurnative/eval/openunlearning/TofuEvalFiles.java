@@ -1,9 +1,5 @@
 package org.blurnative.eval.openunlearning;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,42 +7,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.blurnative.eval.TofuEvaluator.Scored;
 import org.blurnative.eval.memorization.MemorizationScores;
 import org.blurnative.eval.mia.MembershipAttack;
 import org.blurnative.eval.mia.MiaResult;
-import org.blurnative.eval.rouge.RougeScore;
-import org.blurnative.eval.rouge.RougeScorer;
 import org.blurnative.eval.stats.HarmonicMean;
 import org.blurnative.eval.stats.KsResult;
 import org.blurnative.eval.tofu.AnswerProbability;
 import org.blurnative.eval.tofu.TofuSample;
 import org.blurnative.eval.tofu.TofuSplit;
 import org.blurnative.eval.tofu.TruthRatioAggregator;
-import org.blurnative.io.AtomicFiles;
 
 /**
- * One model's evaluation in open-unlearning's layout (src/evals/base.py, commit d3d7cf9), so that
- * its comparison scripts read our runs: TOFU_EVAL.json maps every metric it computes, the
- * pre-computed ones included, to {@code {"agg_value", "value_by_index": {"0": {…}, …}}} under the
- * names of configs/eval/tofu_metrics/*.yaml; TOFU_SUMMARY.json maps each top-level metric of its
- * tofu.yaml (and the MIA and memorization metrics it can enable) to its agg_value. Both have their
- * top-level keys sorted and 4-space indents, as its save_logs writes them; a metric without a
- * value (forget quality or privleak with no retain model) is left out of the summary, as there.
+ * One model's TOFU evaluation in open-unlearning's layout ({@link EvalLogs}), so that its
+ * comparison scripts read our runs: TOFU_EVAL.json under the names of
+ * configs/eval/tofu_metrics/*.yaml; TOFU_SUMMARY.json with each top-level metric of its tofu.yaml
+ * (and the MIA and memorization metrics it can enable); forget quality without a retain model has
+ * no value and is left out of the summary, as there, while privleak falls back to its ref_value.
  *
  * <p>The values are open-unlearning's definitions, not TOFU's where they differ: truth ratios and
  * normalised probabilities with its 1e-10 guards, model utility as the harmonic mean of those.
  */
 public final class TofuEvalFiles {
-  public static final String EVAL_FILE = "TOFU_EVAL.json";
-  public static final String SUMMARY_FILE = "TOFU_SUMMARY.json";
+  public static final String EVAL_FILE = EvalLogs.evalFile("TOFU");
+  public static final String SUMMARY_FILE = EvalLogs.summaryFile("TOFU");
   private static final double EPSILON = 1e-10;
-  private static final ObjectWriter JSON = new ObjectMapper().writer(
-      new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("    ", "\n"))
-          .withArrayIndenter(new DefaultIndenter("    ", "\n")));
 
   /** Everything written; the optional parts are left out when empty. */
   public record Contents(Map<TofuSplit, List<Scored>> splits, Optional<KsResult> forgetQuality,
@@ -56,25 +43,17 @@ public final class TofuEvalFiles {
   private TofuEvalFiles() {}
 
   public static void write(Path dir, Contents c) throws IOException {
-    Map<String, Object> logs = logs(c);
-    AtomicFiles.write(dir.resolve(EVAL_FILE), JSON.writeValueAsBytes(logs));
-    AtomicFiles.write(dir.resolve(SUMMARY_FILE), JSON.writeValueAsBytes(summary(logs)));
+    EvalLogs.write(dir, "TOFU", logs(c), summarised());
   }
 
   /** The metrics of tofu.yaml's defaults and the optional ones, as its summarize picks them. */
-  static Map<String, Object> summary(Map<String, Object> logs) {
+  private static List<String> summarised() {
     List<String> topLevel = new ArrayList<>(List.of("forget_truth_ratio", "forget_quality", "forget_Q_A_Prob",
         "forget_Q_A_ROUGE", "model_utility", "privleak", "extraction_strength", "exact_memorization"));
     for (MembershipAttack a : MembershipAttack.values()) {
       topLevel.add(a.metric());
     }
-    Map<String, Object> summary = new TreeMap<>();
-    for (String name : topLevel) {
-      if (logs.get(name) instanceof Map<?, ?> metric && metric.get("agg_value") != null) {
-        summary.put(name, metric.get("agg_value"));
-      }
-    }
-    return summary;
+    return topLevel;
   }
 
   static Map<String, Object> logs(Contents c) {
@@ -108,24 +87,11 @@ public final class TofuEvalFiles {
       }
     }
     if (utility.size() == 9) {
-      logs.put("model_utility", aggregate(HarmonicMean.of(utility.stream().mapToDouble(Double::doubleValue).toArray())));
+      logs.put("model_utility", EvalLogs.aggregate(HarmonicMean.of(utility.stream().mapToDouble(Double::doubleValue).toArray())));
     }
-    logs.put("forget_quality", aggregate(c.forgetQuality().map(KsResult::pValue).orElse(null)));
-    c.attacks().forEach((attack, result) -> logs.put(attack.metric(), mia(result)));
-    MiaResult minK = c.attacks().get(MembershipAttack.MIN_K);
-    Double retainMinK = c.retainAucs().get(MembershipAttack.MIN_K);
-    if (minK != null && retainMinK != null) {  // privleak.yaml: from mia_min_k
-      logs.put("privleak", aggregate(org.blurnative.eval.muse.PrivLeak.openUnlearning(minK.auc(), retainMinK)));
-    }
-    c.forgetMemorization().ifPresent(m -> {
-      logs.put("extraction_strength", scores(m.extractionStrengthMean(), m.extractionStrength()));
-      Map<String, Object> byIndex = new LinkedHashMap<>();
-      OptionalDouble[] em = m.exactMemorization();
-      for (int i = 0; i < em.length; i++) {
-        byIndex.put(Integer.toString(i), single("score", em[i].isPresent() ? em[i].getAsDouble() : null));
-      }
-      logs.put("exact_memorization", withIndex(m.exactMemorizationMean(), byIndex));
-    });
+    logs.put("forget_quality", EvalLogs.aggregate(c.forgetQuality().map(KsResult::pValue).orElse(null)));
+    EvalLogs.putAttacks(logs, c.attacks(), c.retainAucs());
+    EvalLogs.putMemorization(logs, c.forgetMemorization());
     return logs;
   }
 
@@ -152,7 +118,7 @@ public final class TofuEvalFiles {
       v.put("avg_loss", nll);
       byIndex.put(Integer.toString(i), v);
     }
-    return withIndex(sum / rows.size(), byIndex);
+    return EvalLogs.withIndex(sum / rows.size(), byIndex);
   }
 
   // several answers per index (dict_transpose): lists; agg_value = mean of each sample's mean
@@ -174,7 +140,7 @@ public final class TofuEvalFiles {
       v.put("avg_loss", losses);
       byIndex.put(Integer.toString(i), v);
     }
-    return withIndex(sum / rows.size(), byIndex);
+    return EvalLogs.withIndex(sum / rows.size(), byIndex);
   }
 
   // memorization.py probability_w_options: correct / (correct + Σ wrong + 1e-10)
@@ -189,9 +155,9 @@ public final class TofuEvalFiles {
       }
       double prob = correct / (correct + wrong + EPSILON);
       sum += prob;
-      byIndex.put(Integer.toString(i), single("prob", prob));
+      byIndex.put(Integer.toString(i), EvalLogs.single("prob", prob));
     }
-    return withIndex(sum / rows.size(), byIndex);
+    return EvalLogs.withIndex(sum / rows.size(), byIndex);
   }
 
   // *_Truth_Ratio.yaml: correct is the paraphrase on forget and retain, the answer on ra and wf
@@ -199,76 +165,16 @@ public final class TofuEvalFiles {
       boolean paraphraseIsCorrect) {
     double[] stats = rows.stream().map(Scored::sample).mapToDouble(s -> aggregator.statistic(
         paraphraseIsCorrect ? s.paraphrasedMeanNll() : s.answerMeanNll(), s.perturbedMeanNlls())).toArray();
-    return scores(aggregator.aggregate(stats), stats);
+    return EvalLogs.scores(aggregator.aggregate(stats), stats);
   }
 
-  // memorization.py rouge with rouge_type rougeL_recall; utils.py eval_text_similarity's fields
+  // memorization.py rouge with rouge_type rougeL_recall
   private static Map<String, Object> rouge(List<Scored> rows) {
-    RougeScorer scorer = RougeScorer.tofu();
-    Map<String, Object> byIndex = new LinkedHashMap<>();
-    double sum = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      Scored s = rows.get(i);
-      RougeScore l = scorer.rougeL(s.record().answer(), s.generated());
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("rouge1_recall", scorer.rouge1(s.record().answer(), s.generated()).recall());
-      v.put("rougeL_f1", l.fmeasure());
-      v.put("rougeL_recall", s.sample().rougeLRecall());
-      v.put("input", s.record().question());
-      v.put("ground_truth", s.record().answer());
-      v.put("generation", s.generated());
-      sum += s.sample().rougeLRecall();
-      byIndex.put(Integer.toString(i), v);
-    }
-    return withIndex(sum / rows.size(), byIndex);
-  }
-
-  // mia/utils.py mia_auc: each set's attack() output, then auc and agg_value
-  private static Map<String, Object> mia(MiaResult r) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("forget", scores(mean(r.forget()), r.forget()));
-    out.put("holdout", scores(mean(r.holdout()), r.holdout()));
-    out.put("auc", r.auc());
-    out.put("agg_value", r.auc());
-    return out;
-  }
-
-  private static Map<String, Object> scores(double agg, double[] values) {
-    Map<String, Object> byIndex = new LinkedHashMap<>();
-    for (int i = 0; i < values.length; i++) {
-      byIndex.put(Integer.toString(i), single("score", values[i]));
-    }
-    return withIndex(agg, byIndex);
-  }
-
-  private static Map<String, Object> withIndex(double agg, Map<String, Object> byIndex) {
-    Map<String, Object> out = aggregate(agg);
-    out.put("value_by_index", byIndex);
-    return out;
-  }
-
-  private static Map<String, Object> aggregate(Double agg) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("agg_value", agg);
-    return out;
-  }
-
-  private static Map<String, Object> single(String key, Object value) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put(key, value);
-    return out;
+    return EvalLogs.rouge(rows.stream().map(Scored::openUnlearningRouge).toList(), RougeEntry::rougeLRecall);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> metric(Map<String, Object> logs, String name) {
     return (Map<String, Object>) logs.get(name);
-  }
-
-  private static double mean(double[] values) {
-    double sum = 0;
-    for (double v : values) {
-      sum += v;
-    }
-    return sum / values.length;
   }
 }

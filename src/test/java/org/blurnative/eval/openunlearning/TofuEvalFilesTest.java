@@ -50,7 +50,7 @@ class TofuEvalFilesTest {
       List<Scored> rows = new ArrayList<>();
       for (TofuLogEntry e : TofuEvalLog.read(golden(model), split)) {
         rows.add(new Scored(new QaRecord(e.prompt(), e.groundTruth(), Optional.empty(), List.of("x")),
-            e.generated(), e.sample()));
+            e.generated(), e.sample(), RougeEntry.of(e.prompt(), e.groundTruth(), e.generated())));
       }
       out.put(split, rows);
     }
