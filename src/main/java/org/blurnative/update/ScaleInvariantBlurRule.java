@@ -5,8 +5,8 @@ import org.blurnative.kernel.GradientSums;
 /**
  * Scale-invariant BLUR, our extension (not in the paper): eq. 14 applied to the normalised
  * gradients ĝ = g/‖g‖, u = γ·ĝ_f + ĝ_r − ⟨ĝ_f, ĝ_r⟩·ĝ_f, so ⟨ĝ_f, u⟩ = γ whatever the two norms.
- * Plain BLUR's correction d/F is cos·‖g_r‖/‖g_f‖, a few percent of γ when F is 10–400× R as on
- * our benchmarks; here it is cos itself. On the raw gradients, with cos = d/√(FR):
+ * Plain BLUR's correction d/F is cos·‖g_r‖/‖g_f‖, about 1 % of γ on the demo, whose F is 146–1220×
+ * R (README, "What a run shows"); here it is cos itself. On the raw gradients, with cos = d/√(FR):
  * c_f = (γ − cos)/√F and c_r = 1/√R. A zero g_f leaves u = ĝ_r (nothing to protect, as
  * {@link BlurRule}); a zero g_r leaves u = γ·ĝ_f; a gradient so small that 1/‖g‖ leaves float32's
  * range counts as zero ({@link Coefficients#withinFloatRange}). Like NGDiff, ‖u‖ no longer
