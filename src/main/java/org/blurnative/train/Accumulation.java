@@ -17,8 +17,8 @@ public enum Accumulation {
     }
 
     @Override
-    LossScale scale(TokenBatch batch, TokenBatch micro, int count) {
-      return totals(batch, 1);
+    LossScale scale(LossScale batch, TokenBatch micro, int count) {
+      return batch;
     }
   },
 
@@ -37,7 +37,7 @@ public enum Accumulation {
     }
 
     @Override
-    LossScale scale(TokenBatch batch, TokenBatch micro, int count) {
+    LossScale scale(LossScale batch, TokenBatch micro, int count) {
       return totals(micro, count);
     }
   };
@@ -45,11 +45,14 @@ public enum Accumulation {
   /** Whether micro-batch {@code index} of {@code count} is back-propagated. */
   abstract boolean backward(int index, int count);
 
-  /** The totals micro-batch {@code micro} of {@code batch}, one of {@code count}, divides its loss by. */
-  abstract LossScale scale(TokenBatch batch, TokenBatch micro, int count);
+  /**
+   * The totals micro-batch {@code micro}, one of {@code count}, divides its loss by, given its
+   * batch's ({@link #totals}, computed once per batch).
+   */
+  abstract LossScale scale(LossScale batch, TokenBatch micro, int count);
 
   /** {@code b}'s totals, {@code times} over. */
-  private static LossScale totals(TokenBatch b, long times) {
+  static LossScale totals(TokenBatch b, long times) {
     long attended = Arrays.stream(b.attentionMask()).flatMapToInt(Arrays::stream).sum();
     return new LossScale(b.rows() * times, b.answerTokens() * times, attended * times,
         b.answeredSamples() * times);

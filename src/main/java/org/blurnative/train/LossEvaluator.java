@@ -49,6 +49,7 @@ final class LossEvaluator {
    */
   double accumulate(Loss loss, AlignedBatch batch, int microBatches) {
     List<AlignedBatch> all = batch.microBatches(microBatches);
+    LossScale whole = Accumulation.totals(batch.batch(), 1);
     double total = 0;
     for (int i = rank; i < all.size(); i += worldSize) {
       AlignedBatch micro = all.get(i);
@@ -57,7 +58,7 @@ final class LossEvaluator {
           Batch b = Batch.of(micro.batch(), model.device()); Batch alternate = alternateOf(micro)) {
         // without a graph there is nothing to recompute: the plain forward
         ForwardPass pass = (backward ? activations : Activations.STORED).forward(model, b.inputIds(), b.attentionMask());
-        LossScale scale = accumulation.scale(batch.batch(), micro.batch(), all.size());
+        LossScale scale = accumulation.scale(whole, micro.batch(), all.size());
         Tensor value = loss.value(inputs(loss, b, alternate, scale, pass));
         // a loss that reaches no trained parameter (RMU's layer below every --trainable one) has
         // the zero gradient, which the buffer already holds; LibTorch refuses a graph-less backward
@@ -73,6 +74,7 @@ final class LossEvaluator {
   /** This rank's part of the batch's loss, without gradients, over the micro-batches {@link #accumulate} takes. */
   double evaluate(Loss loss, AlignedBatch batch, int microBatches) {
     List<AlignedBatch> all = batch.microBatches(microBatches);
+    LossScale whole = Accumulation.totals(batch.batch(), 1);
     double total = 0;
     try (NoGradGuard noGrad = new NoGradGuard()) {
       for (int i = rank; i < all.size(); i += worldSize) {
@@ -80,7 +82,7 @@ final class LossEvaluator {
         try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro.batch(), model.device());
             Batch alternate = alternateOf(micro)) {
           ForwardPass pass = Activations.STORED.forward(model, b.inputIds(), b.attentionMask());
-          LossScale scale = accumulation.scale(batch.batch(), micro.batch(), all.size());
+          LossScale scale = accumulation.scale(whole, micro.batch(), all.size());
           total += loss.value(inputs(loss, b, alternate, scale, pass)).item_double();
         }
       }
