@@ -15,7 +15,7 @@ final class OpenUnlearningOptions {
   String mia;
 
   @Option(names = "--mia-k", paramLabel = "K", defaultValue = "0.4",
-      description = "the fraction of lowest-scored tokens Min-K% and Min-K%++ keep (default: ${DEFAULT-VALUE})")
+      description = "the fraction of lowest-scored tokens Min-K%% and Min-K%%++ keep (default: ${DEFAULT-VALUE})")
   double k;
 
   @Option(names = "--gradnorm-p", paramLabel = "1|2|inf", defaultValue = "2",
