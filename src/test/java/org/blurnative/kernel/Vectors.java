@@ -32,12 +32,37 @@ final class Vectors {
 
   /** max_i |a_i − b_i| / max_i |b_i|: an error measured against the vector's own scale. */
   static double relativeMaxError(double[] a, double[] b) {
-    double diff = 0, scale = 0;
+    return relativeMaxError(a, b, 0);
+  }
+
+  /**
+   * max_i |a_i − b_i| / max(max_i |b_i|, floor). θ after optimizer steps takes as floor the size
+   * of what formed it, max|θ0| plus each step's {@link #largestMove}: where the steps cancel θ0
+   * (likely at n = 1), θ's own size is far below the rounding of the steps, and measuring
+   * against it fails correct kernels.
+   */
+  static double relativeMaxError(double[] a, double[] b, double floor) {
+    double diff = 0, scale = floor;
     for (int i = 0; i < a.length; i++) {
       diff = Math.max(diff, Math.abs(a[i] - b[i]));
       scale = Math.max(scale, Math.abs(b[i]));
     }
     return scale == 0 ? diff : diff / scale;
+  }
+
+  /** max|t|, 0 when t is empty. */
+  static double maxAbs(Tensor t) {
+    return t.numel() == 0 ? 0 : t.abs().max().item_double();
+  }
+
+  /**
+   * At most how far one step moves an element, over lr: |c_f|·max|g_f| + |c_r|·max|g_r| for SGD;
+   * 1 for AdamW, whose normalised step m̂/(√v̂ + eps) is of order one.
+   */
+  static double largestMove(OptimizerSettings settings, Tensor gf, Tensor gr, double cf, double cr) {
+    return settings instanceof OptimizerSettings.Sgd
+        ? Math.abs(cf) * maxAbs(gf) + Math.abs(cr) * maxAbs(gr)
+        : 1;
   }
 
   String context(long n, ScalarType dtype) {
