@@ -25,7 +25,7 @@ import org.bytedeco.pytorch.Device;
 final class MemoryCheck {
   private final MemoryPlan plan;
   private final MemoryPlan.Run run;
-  private final long loadedBytes;     // the weights, already in memory when the plan is made
+  private final long loadedBytes;     // the weights already in memory when the plan is made (0: none yet)
   private final long residentAtPlan;
   private final long heapAtPlan;
   private FreeMemory.Reading freeAtCheck = FreeMemory.Reading.unknown("no memory was read");
@@ -45,7 +45,7 @@ final class MemoryCheck {
     long trainable = model.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum();
     boolean reference = forget.needsReference() || (retain != null && retain.needsReference());
     int graphs = Math.max(forget.graphs(), retain == null ? 1 : retain.graphs());
-    return of(model.config(), all, trainable, retain != null, reference, graphs, settings, worldSize, mode);
+    return of(model.config(), all, trainable, retain != null, reference, graphs, settings, worldSize, mode, true);
   }
 
   /**
@@ -56,15 +56,15 @@ final class MemoryCheck {
   static MemoryCheck ofNewModel(ModelConfig config, TrainingSettings settings, int worldSize, DistMode mode) {
     long all = LlamaModel.parameterShapes(config).values().stream()
         .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
-    return of(config, all, all, false, false, 1, settings, worldSize, mode);
+    return of(config, all, all, false, false, 1, settings, worldSize, mode, false);
   }
 
   private static MemoryCheck of(ModelConfig config, long all, long trainable, boolean retain, boolean reference,
-      int graphs, TrainingSettings settings, int worldSize, DistMode mode) {
+      int graphs, TrainingSettings settings, int worldSize, DistMode mode, boolean loaded) {
     MemoryPlan.Run run = new MemoryPlan.Run(config, all, trainable, retain, reference,
         settings.optimizer() instanceof OptimizerSettings.AdamW, worldSize, worldSize > 1 && mode == DistMode.SHARDED,
         settings.batchSize(), settings.microBatches(), settings.maxLength(), graphs, settings.gradientCheckpointing());
-    return new MemoryCheck(run, all * config.torchDtype().bytes());
+    return new MemoryCheck(run, loaded ? all * config.torchDtype().bytes() : 0);
   }
 
   /** Where a run on {@code device} (--device's, always indexed) keeps its buffers: the machine's memory, or cuda:N's. */
@@ -73,16 +73,18 @@ final class MemoryCheck {
   }
 
   /**
-   * Refuses, in one sentence, a plan larger than what {@code free} reports, naming what would make
-   * it fit; before anything is allocated. Memory that cannot be read is not checked, and the plan's
-   * line says why.
+   * Refuses, in one sentence, a plan larger than what {@code free} reports plus what the loaded
+   * weights already hold (the plan counts them; the reading, made after they were loaded, does
+   * not), naming what would make it fit; before anything else is allocated. Memory that cannot be
+   * read is not checked, and the plan's line says why.
    */
   void requireFits(FreeMemory free) {
     freeAtCheck = free.read();
-    if (freeAtCheck.known() && plan.totalBytes() > freeAtCheck.bytes()) {
-      List<String> remedies = MemoryPlan.remedies(run, freeAtCheck.bytes());
+    FreeMemory.Reading budget = budget();
+    if (budget.known() && plan.totalBytes() > budget.bytes()) {
+      List<String> remedies = MemoryPlan.remedies(run, budget.bytes());
       throw new IllegalArgumentException("the run needs about " + MemoryPlan.size(plan.totalBytes()) + " to train but "
-          + MemoryPlan.size(freeAtCheck.bytes()) + " is " + freeAtCheck.what() + "; " + (remedies.isEmpty()
+          + MemoryPlan.size(budget.bytes()) + " is " + budget.what() + "; " + (remedies.isEmpty()
               ? "no one change of --precision, --micro-batch, --gradient-checkpointing or --dist-mode sharded"
                   + " makes it fit"
               : "it would fit with " + String.join(", or ", remedies)));
@@ -91,7 +93,16 @@ final class MemoryCheck {
 
   /** The plan in one line, against the memory {@link #requireFits} found. */
   String describe() {
-    return plan.describe(run.trainableParameters(), freeAtCheck);
+    return plan.describe(run.trainableParameters(), budget());
+  }
+
+  /** What the whole plan may take: the memory free at the check and the loaded weights' own. */
+  private FreeMemory.Reading budget() {
+    if (!freeAtCheck.known() || loadedBytes == 0) {
+      return freeAtCheck;
+    }
+    return new FreeMemory.Reading(freeAtCheck.bytes() + loadedBytes,
+        freeAtCheck.what() + " with the " + MemoryPlan.size(loadedBytes) + " the loaded weights hold");
   }
 
   /** run.json's record of the plan, in bytes. */

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.blurnative.data.TokenizedExample;
 import org.blurnative.dist.DistMode;
 import org.blurnative.io.FreeMemory;
 import org.blurnative.kernel.CudaFreeMemory;
 import org.blurnative.kernel.OptimizerSettings;
+import org.blurnative.loss.NllLoss;
+import org.blurnative.model.LlamaModel;
 import org.blurnative.model.ModelConfig;
 import org.blurnative.model.SmallModels;
 import org.blurnative.train.Accumulation;
 import org.blurnative.train.LearningRateSchedule;
+import org.blurnative.train.MemoryPlan;
+import org.blurnative.train.Objective;
 import org.blurnative.train.ProbeLoss;
 import org.blurnative.train.TrainingSettings;
 import org.junit.jupiter.api.Test;
@@ -63,6 +69,26 @@ class MemoryCheckTest {
     assertTrue(e.getMessage().contains(" is free on cuda:0; "), e.getMessage());
     assertTrue(e.getMessage().contains("it would fit with --precision bf16"), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
+  }
+
+  /**
+   * train's model is loaded before the check, so the memory it reads no longer has the weights the
+   * plan counts: what the plan may take is that memory and the weights' own.
+   */
+  @Test
+  void theLoadedWeightsAreCountedOnceNotAgainstTheMemoryTheyAlreadyLeftOut() {
+    LlamaModel model = LlamaModel.random(SMALL, 1);
+    Objective forget = new Objective("forget", new NllLoss(), List.of(new TokenizedExample(new int[] {1}, new int[] {2}, 0)));
+    MemoryCheck check = MemoryCheck.of(model, forget, null, SETTINGS, 1, DistMode.REPLICATED);
+    long total = (Long) check.asJson().get("total");
+    long weights = 4 * WEIGHTS;
+    check.requireFits(gpuWith(total - weights));
+    assertTrue(check.describe().endsWith(" of " + MemoryPlan.size(total) + " free on cuda:0 with the "
+        + MemoryPlan.size(weights) + " the loaded weights hold"), check.describe());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> check.requireFits(gpuWith(total - weights - 1)));
+    assertTrue(e.getMessage().contains(" free on cuda:0 with the " + MemoryPlan.size(weights)
+        + " the loaded weights hold; "), e.getMessage());
   }
 
   @Test

@@ -69,7 +69,9 @@ class MemoryMeasurementTest {
         "--max-steps", "1", "--batch", "1000000", "--micro-batch", "1", "--max-length", "64", "--progress", "off");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().strip().startsWith("blur-native train: the run needs about "), r.err());
-    assertTrue(r.err().contains("is available; it would fit with --micro-batch 1000000 (one sequence per pass"), r.err());
+    assertTrue(r.err().contains("is available with the "), r.err());
+    assertTrue(r.err().contains(" the loaded weights hold; it would fit with --micro-batch 1000000 (one sequence per pass"),
+        r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(!Files.exists(dir.resolve("run/run.json")), "nothing written");
   }
