@@ -120,7 +120,7 @@ class GradientCheckpointingCommandTest {
         "--progress", "off");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().strip().startsWith("blur-native train: the run needs about "), r.err());
-    assertTrue(r.err().contains("is available; it would fit with --gradient-checkpointing ("), r.err());
+    assertTrue(r.err().contains(" the loaded weights hold; it would fit with --gradient-checkpointing ("), r.err());
     assertTrue(!r.err().contains("--precision bf16"), "bf16 alone does not make it fit: " + r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(!Files.exists(dir.resolve("run/run.json")), "nothing written");
