@@ -47,15 +47,10 @@ class DistributedTrainingTest {
 
   @BeforeAll
   static void tinyTargetModel() throws Exception {
-    forget = dir.resolve("forget.jsonl");
-    retain = dir.resolve("retain.jsonl");
-    Files.writeString(forget, TrainCommandTest.qa(0, 6));
-    Files.writeString(retain, TrainCommandTest.qa(10, 12));
-    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "32",
-        "--layers", "2", "--data", forget + "," + retain, "--out", dir.resolve("target").toString(),
-        "--max-steps", "4", "--batch", "6", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64");
-    assertEquals(0, r.exit(), r.err());
-    model = dir.resolve("target/model");
+    FinetunedModels.Target target = FinetunedModels.tiny(dir);
+    model = target.model();
+    forget = target.forget();
+    retain = target.retain();
   }
 
   /** BLUR-NPO, batches of 6 in 6 micro-batches: rank k of W takes k, k+W, ...; 6 steps of AdamW. */

@@ -21,12 +21,9 @@ class EvalCommandTest {
 
   @BeforeAll
   static void tinyModel() {
-    mini = MiniBenchmark.extract(dir.resolve("mini"));
-    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "32",
-        "--layers", "1", "--data", mini.forget10().toString(), "--out", dir.resolve("run").toString(),
-        "--max-steps", "3", "--batch", "8", "--micro-batch", "1", "--lr", "1e-3", "--max-length", "192");
-    assertEquals(0, r.exit(), r.err());
-    model = dir.resolve("run/model");
+    FinetunedModels.OnMini tiny = FinetunedModels.onMiniBenchmark(dir);
+    mini = tiny.mini();
+    model = tiny.model();
   }
 
   @Test

@@ -31,15 +31,11 @@ class MixedPrecisionTest {
 
   @BeforeAll
   static void smallModel() throws Exception {
-    forget = dir.resolve("forget.jsonl");
-    retain = dir.resolve("retain.jsonl");
-    Files.writeString(forget, TrainCommandTest.qa(0, 8));
-    Files.writeString(retain, TrainCommandTest.qa(10, 16));
-    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "64", "--layers", "2",
-        "--data", forget + "," + retain, "--out", dir.resolve("target").toString(), "--max-steps", "30",
-        "--batch", "8", "--lr", "3e-3", "--max-length", "64", "--progress", "off");
-    assertEquals(0, r.exit(), r.err());
-    model = dir.resolve("target/model");
+    FinetunedModels.Target target = FinetunedModels.target(dir, 8, 16, "--hidden", "64", "--layers", "2",
+        "--max-steps", "30", "--batch", "8", "--lr", "3e-3", "--max-length", "64", "--progress", "off");
+    model = target.model();
+    forget = target.forget();
+    retain = target.retain();
   }
 
   static CommandRunner.Result train(Path out, String precision, String... extra) {

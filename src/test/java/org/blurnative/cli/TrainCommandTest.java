@@ -27,15 +27,10 @@ class TrainCommandTest {
 
   @BeforeAll
   static void tinyTargetModel() throws Exception {
-    forget = shared.resolve("forget.jsonl");
-    retain = shared.resolve("retain.jsonl");
-    Files.writeString(forget, qa(0, 6));
-    Files.writeString(retain, qa(10, 12));
-    CommandRunner.Result r = CommandRunner.run("finetune", "--from-scratch", "--hidden", "32",
-        "--layers", "2", "--data", forget + "," + retain, "--out", shared.resolve("target").toString(),
-        "--max-steps", "4", "--batch", "6", "--micro-batch", "2", "--lr", "1e-3", "--max-length", "64");
-    assertEquals(0, r.exit(), r.err());
-    model = shared.resolve("target/model");
+    FinetunedModels.Target target = FinetunedModels.tiny(shared);
+    model = target.model();
+    forget = target.forget();
+    retain = target.retain();
   }
 
   static String qa(int first, int n) {
