@@ -172,10 +172,6 @@ public final class TrainCommand implements Callable<Integer> {
     if (m.hasRetain() && (retain == null || retain.isEmpty())) {
       throw new IllegalArgumentException("--retain is required for method " + m.label());
     }
-    if (options.gradientCheckpointing && m.alternateAnswers() != Method.AlternateAnswers.NONE) {
-      throw new IllegalArgumentException("--gradient-checkpointing with " + m.label() + ": the alternate answers'"
-          + " forward is not recomputed yet, drop one of them");
-    }
     OfficialCompat departures = OfficialCompat.parse(compat, m, MethodParameters.RetainLoss.parse(retainLoss),
         swapLevels);
     if (departures.has(Departure.LAST_MICRO_BATCH) && (options.nproc > 1 || options.launch().worldSize() > 1)) {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.blurnative.bench.JsonReport;
 import org.blurnative.bench.MachineInfo;
@@ -97,10 +98,6 @@ final class WholeStepBench {
    */
   int run(String device, int threads, int runs, int warmup, Path json, PrintWriter out) throws IOException {
     Method m = Method.parse(method);
-    if (m.alternateAnswers() != Method.AlternateAnswers.NONE) {
-      throw new IllegalArgumentException("bench --whole-step --method " + m.label() + ": the preference losses'"
-          + " answer pairs are not built by this lane yet; time them with train's metrics.jsonl phase_seconds");
-    }
     Dtype dtype = TrainingOptions.precision(precision);
     int context = MaxLength.orDefault(maxLength == null ? LENGTH : maxLength);  // the random model's
     List<ThreadSplit> splits = threadSplits == null ? List.of(ThreadSplit.training(threads))
@@ -118,10 +115,9 @@ final class WholeStepBench {
       MethodParameters p = MethodParameters.defaults(layer, SEED);
       ExampleEncoder encoder = new ExampleEncoder(tokenizer, PromptFormat.resolve("auto", tokenizer.config()), true);
       MiniSplits data = MiniSplits.generate(MiniBenchmark.DEFAULT_SEED);
-      // idknll answers the forget questions "I don't know", as train does with the bundled answers
-      UnaryOperator<QaRecord> answers = m.answersIdk() ? IdkAnswers.bundled().answering(SEED) : UnaryOperator.identity();
-      Objective forget = new Objective("forget", m.forgetLoss(p, llm.config().hiddenSize()),
-          encode(data.forget10(), m.usesText(), encoder, answers));
+      // the idk methods answer "I don't know" with the bundled answers, as train does by default
+      Objective forget = ForgetObjective.of(m, m.forgetLoss(p, llm.config().hiddenSize()),
+          miniRecords(data.forget10(), encoder), m.usesIdk() ? IdkAnswers.bundled() : null, SEED);
       Loss retainLoss = m.retainLoss(p);
       Objective retain = retainLoss == null ? null
           : new Objective("retain", retainLoss, encode(data.retain90(), m.usesText(), encoder, UnaryOperator.identity()));
@@ -142,7 +138,12 @@ final class WholeStepBench {
               + HEADS + " heads", parameters, llm.config().torchDtype().torchName(), where.str().getString(),
           kernel.name(), m.label(), batch, microBatches, length,
           "mini benchmark (seed " + MiniBenchmark.DEFAULT_SEED + "): forget10" + (retain == null ? "" : ", retain90")
-              + (m.usesText() ? ", as text" : "") + (m.answersIdk() ? ", forget answers \"I don't know\"" : ""),
+              + (m.usesText() ? ", as text" : "") + (m.answersIdk() ? ", forget answers \"I don't know\"" : "")
+              + switch (m.alternateAnswers()) {
+                case NONE -> "";
+                case IDK -> ", preferred answers \"I don't know\"";
+                case RECORDED -> ", preferred answers each question's first perturbed answer";
+              },
           runs, warmup), timed.otherProcessesCpuShare(), timed.splits());
       out.print(report.table());
       Double others = timed.otherProcessesCpuShare();
@@ -158,6 +159,25 @@ final class WholeStepBench {
 
   private static ModelConfig withDtype(ModelConfig c, Dtype dtype) {
     return dtype == null ? c : c.withTorchDtype(dtype);
+  }
+
+  /**
+   * The mini benchmark's QA pairs as a forget set; the mini benchmark records no "alternate"
+   * answer, so dpo prefers each question's first perturbed (wrong) answer, a pair of the same shape.
+   */
+  private static ForgetObjective.Records miniRecords(List<MiniQa> records, ExampleEncoder encoder) {
+    return new ForgetObjective.Records() {
+      @Override
+      public List<TokenizedExample> examples(boolean text, UnaryOperator<QaRecord> answers) {
+        return encode(records, text, encoder, answers);
+      }
+
+      @Override
+      public List<TokenizedExample> alternates() {
+        return records.stream().map(q -> encoder.qa(new QaRecord(q.question(), q.perturbedAnswers().get(0),
+            Optional.empty(), List.of()))).toList();
+      }
+    };
   }
 
   /** QA pairs with {@code answers} applied, or (RMU's text methods) each pair as one document. */

@@ -80,14 +80,13 @@ final class RecomputingForwardPass implements ForwardPass {
   }
 
   /**
-   * The loss's own backward, to the leaves; then, from the top, the gradient at hidden state i
-   * (what the layers above sent down plus what the loss read there directly) through the segment
-   * below it: layer i − 1 recomputed, or for i = 0 the embedding. Stops where nothing below is
-   * trained.
+   * The loss's own backward stopped at the leaves; from the top, the gradient at hidden state i
+   * (what the layers above sent down plus what the loss read there directly) goes through the
+   * segment below it: layer i − 1 recomputed, or for i = 0 the embedding. Stops where nothing below
+   * is trained.
    */
   @Override
-  public void backward(Tensor loss) {
-    loss.backward();
+  public void propagate() {
     Tensor carried = new Tensor();  // ∂loss/∂hidden[i]; undefined while nothing above i reads the model
     for (int i = hidden.size() - 1; i >= 0; i--) {
       Tensor leaf = leaves.get(i);

@@ -24,8 +24,7 @@ final class StoredForwardPass implements ForwardPass {
     return model.layerOutput(inputIds, attentionMask, layer);
   }
 
+  /** The loss's backward went through every stored activation to the parameters: nothing is left. */
   @Override
-  public void backward(Tensor loss) {
-    loss.backward();
-  }
+  public void propagate() {}
 }

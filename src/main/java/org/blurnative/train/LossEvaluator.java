@@ -54,16 +54,14 @@ final class LossEvaluator {
     for (int i = rank; i < all.size(); i += worldSize) {
       AlignedBatch micro = all.get(i);
       boolean backward = accumulation.backward(i, all.size());
+      // without a graph there is nothing to recompute: the plain forward
       try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = backward ? null : new NoGradGuard();
-          Batch b = Batch.of(micro.batch(), model.device()); Batch alternate = alternateOf(micro)) {
-        // without a graph there is nothing to recompute: the plain forward
-        ForwardPass pass = (backward ? activations : Activations.STORED).forward(model, b.inputIds(), b.attentionMask());
-        LossScale scale = accumulation.scale(whole, micro.batch(), all.size());
-        Tensor value = loss.value(inputs(loss, b, alternate, scale, pass));
+          Forward forward = new Forward(micro, backward ? activations : Activations.STORED)) {
+        Tensor value = loss.value(forward.inputs(loss, accumulation.scale(whole, micro.batch(), all.size())));
         // a loss that reaches no trained parameter (RMU's layer below every --trainable one) has
         // the zero gradient, which the buffer already holds; LibTorch refuses a graph-less backward
         if (backward && value.requires_grad()) {
-          pass.backward(value);
+          forward.backward(value);
         }
         total += value.item_double();
       }
@@ -79,45 +77,72 @@ final class LossEvaluator {
     try (NoGradGuard noGrad = new NoGradGuard()) {
       for (int i = rank; i < all.size(); i += worldSize) {
         AlignedBatch micro = all.get(i);
-        try (PointerScope scope = new PointerScope(); Batch b = Batch.of(micro.batch(), model.device());
-            Batch alternate = alternateOf(micro)) {
-          ForwardPass pass = Activations.STORED.forward(model, b.inputIds(), b.attentionMask());
-          LossScale scale = accumulation.scale(whole, micro.batch(), all.size());
-          total += loss.value(inputs(loss, b, alternate, scale, pass)).item_double();
+        try (PointerScope scope = new PointerScope(); Forward forward = new Forward(micro, Activations.STORED)) {
+          total += loss.value(forward.inputs(loss, accumulation.scale(whole, micro.batch(), all.size()))).item_double();
         }
       }
     }
     return total;
   }
 
-  /** The micro-batch's alternate answers on the model's device; null when it has none. */
-  private Batch alternateOf(AlignedBatch micro) {
-    return micro.alternate() == null ? null : Batch.of(micro.alternate(), model.device());
-  }
-
   /**
-   * What {@code loss} reads: the trained model's outputs from {@code pass}, the reference model's
-   * directly, and both on the alternate answers ({@code alternate} may be null), whose forward keeps
-   * its graph (TrainCommand refuses --gradient-checkpointing for the preference losses).
+   * A micro-batch on the model's device with the trained model's passes over its answers and, for
+   * the preference losses, over their alternate answers: both recomputed under
+   * --gradient-checkpointing, and one backward through both.
    */
-  private LossInputs inputs(Loss loss, Batch b, Batch alternate, LossScale scale, ForwardPass pass) {
-    Set<Need> needs = loss.needs();
-    Tensor ids = b.inputIds(), mask = b.attentionMask();
-    Tensor logits = needs.contains(Need.LOGITS) ? pass.logits() : null;
-    Tensor hidden = needs.contains(Need.HIDDEN) ? pass.layerOutput(loss.hiddenLayer()) : null;
-    Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
-    Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
-        ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;
-    return new LossInputs(logits, b.labels(), mask, hidden, refLogits, refHidden, scale,
-        alternate == null ? null : alternateInputs(needs, alternate, scale));
-  }
+  private final class Forward implements AutoCloseable {
+    private final Batch answers;
+    private final ForwardPass pass;
+    private final Batch alternates;  // null when the objective has none
+    private final ForwardPass alternatePass;
 
-  /** The alternate answers' logits, scaled by the batch's totals like the answers they pair with. */
-  private LossInputs alternateInputs(Set<Need> needs, Batch alternate, LossScale scale) {
-    Tensor ids = alternate.inputIds(), mask = alternate.attentionMask();
-    Tensor logits = needs.contains(Need.ALTERNATE_LOGITS) ? model.forward(ids, mask) : null;
-    Tensor refLogits = needs.contains(Need.REFERENCE_ALTERNATE_LOGITS) ? reference.forward(ids, mask) : null;
-    return new LossInputs(logits, alternate.labels(), mask, null, refLogits, null, scale);
+    Forward(AlignedBatch micro, Activations activations) {
+      answers = Batch.of(micro.batch(), model.device());
+      pass = activations.forward(model, answers.inputIds(), answers.attentionMask());
+      alternates = micro.alternate() == null ? null : Batch.of(micro.alternate(), model.device());
+      alternatePass = alternates == null ? null
+          : activations.forward(model, alternates.inputIds(), alternates.attentionMask());
+    }
+
+    /**
+     * What {@code loss} reads: the trained model's outputs from the passes, the reference model's
+     * directly (it keeps no graph), on the answers and on the alternate answers, which are scaled
+     * by the batch's totals like the answers they pair with.
+     */
+    LossInputs inputs(Loss loss, LossScale scale) {
+      Set<Need> needs = loss.needs();
+      Tensor ids = answers.inputIds(), mask = answers.attentionMask();
+      Tensor logits = needs.contains(Need.LOGITS) ? pass.logits() : null;
+      Tensor hidden = needs.contains(Need.HIDDEN) ? pass.layerOutput(loss.hiddenLayer()) : null;
+      Tensor refLogits = needs.contains(Need.REFERENCE_LOGITS) ? reference.forward(ids, mask) : null;
+      Tensor refHidden = needs.contains(Need.REFERENCE_HIDDEN)
+          ? reference.layerOutput(ids, mask, loss.hiddenLayer()) : null;
+      return new LossInputs(logits, answers.labels(), mask, hidden, refLogits, refHidden, scale,
+          alternates == null ? null : alternateInputs(needs, scale));
+    }
+
+    private LossInputs alternateInputs(Set<Need> needs, LossScale scale) {
+      Tensor ids = alternates.inputIds(), mask = alternates.attentionMask();
+      Tensor logits = needs.contains(Need.ALTERNATE_LOGITS) ? alternatePass.logits() : null;
+      Tensor refLogits = needs.contains(Need.REFERENCE_ALTERNATE_LOGITS) ? reference.forward(ids, mask) : null;
+      return new LossInputs(logits, alternates.labels(), mask, null, refLogits, null, scale);
+    }
+
+    void backward(Tensor value) {
+      if (alternatePass == null) {
+        ForwardPass.backward(value, pass);
+      } else {
+        ForwardPass.backward(value, pass, alternatePass);
+      }
+    }
+
+    @Override
+    public void close() {
+      answers.close();
+      if (alternates != null) {
+        alternates.close();
+      }
+    }
   }
 
   static boolean needsReference(Loss loss) {

@@ -95,10 +95,10 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
    * fp32 log-softmax and its gradient (V·(b + 8) per token); times the graphs kept at once. An
    * upper bound on this term: batches are padded to their longest sequence, not to --max-length.
    *
-   * <p>With --gradient-checkpointing ({@code model.RecomputingForwardPass}) the layers keep only
-   * hidden states, (L + 3)·h per token: every layer's input, the last layer's output, and the
-   * gradients arriving at and leaving the layer being recomputed; plus that one layer's activations
-   * as above, and the logits' term unchanged.
+   * <p>With --gradient-checkpointing ({@code model.RecomputingForwardPass}) each graph keeps only
+   * hidden states, (L + 1)·h per token (every layer's input and the last layer's output), and its
+   * logits' term; one layer is recomputed at a time, so its activations as above and the gradients
+   * arriving at and leaving it, 2·h per token, are counted once however many graphs there are.
    */
   static long activations(Run r) {
     ModelConfig c = r.config();
@@ -108,9 +108,11 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     long perLayerToken = 8 * h + 4 * kv + 4L * c.intermediateSize() + 2L * c.numAttentionHeads() * r.maxLength();
     int b = c.torchDtype().bytes();
     long oneLayer = tokens * perLayerToken * b;
-    long layers = r.gradientCheckpointing() ? (c.numHiddenLayers() + 3L) * tokens * h * b + oneLayer
-        : c.numHiddenLayers() * oneLayer;
-    return r.graphs() * (layers + tokens * c.vocabSize() * (b + 2L * Float.BYTES));
+    long logits = tokens * c.vocabSize() * (b + 2L * Float.BYTES);
+    if (r.gradientCheckpointing()) {
+      return r.graphs() * ((c.numHiddenLayers() + 1L) * tokens * h * b + logits) + 2 * tokens * h * b + oneLayer;
+    }
+    return r.graphs() * (c.numHiddenLayers() * oneLayer + logits);
   }
 
   /**
@@ -136,9 +138,9 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
         remedies.add("--micro-batch " + r.batch() + " (one sequence per pass, " + size(of(one).totalBytes()) + ")");
       }
     }
-    if (!r.gradientCheckpointing() && r.graphs() == 1) {  // the preference losses are not recomputed
+    if (!r.gradientCheckpointing()) {
       Run recomputed = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(),
-          r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(), 1, true);
+          r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(), r.graphs(), true);
       if (of(recomputed).totalBytes() <= available) {
         remedies.add("--gradient-checkpointing (" + size(of(recomputed).totalBytes()) + ")");
       }

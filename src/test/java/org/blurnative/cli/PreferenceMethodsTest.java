@@ -93,6 +93,28 @@ class PreferenceMethodsTest {
     }
   }
 
+  /** Both answers of each pair recomputed in backward: the stored run's losses and gradient sums. */
+  @Test
+  void gradientCheckpointingTrainsDpoAsStoredActivationsDo(@TempDir Path dir) throws Exception {
+    Path stored = dir.resolve("stored");
+    assertEquals(0, TinyModel.train(shared, withAlternates, stored, "--method", "blur-dpo").exit());
+    Path recomputed = dir.resolve("recomputed");
+    CommandRunner.Result r = TinyModel.train(shared, withAlternates, recomputed, "--method", "blur-dpo",
+        "--gradient-checkpointing");
+    assertEquals(0, r.exit(), r.err());
+    assertTrained(recomputed, "blur-dpo");
+    List<String> storedRows = Files.readAllLines(stored.resolve("metrics.jsonl"));
+    List<String> recomputedRows = Files.readAllLines(recomputed.resolve("metrics.jsonl"));
+    assertEquals(storedRows.size(), recomputedRows.size());
+    for (int i = 0; i < storedRows.size(); i++) {
+      JsonNode a = JSON.readTree(storedRows.get(i)), b = JSON.readTree(recomputedRows.get(i));
+      for (String key : List.of("forget_loss", "retain_loss", "F", "R")) {
+        assertEquals(a.path(key).asDouble(), b.path(key).asDouble(), 1e-5 * Math.abs(a.path(key).asDouble()),
+            key + " at step " + (i + 1));
+      }
+    }
+  }
+
   @Test
   void badInputsAreOneLine(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("never");

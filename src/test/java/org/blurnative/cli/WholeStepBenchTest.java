@@ -99,6 +99,22 @@ class WholeStepBenchTest {
     }
   }
 
+  /** The preference methods time both passes of each pair: the report names the preferred answers. */
+  @Test
+  void preferenceMethodsGetTheirAnswerPairs(@TempDir Path dir) throws Exception {
+    Map<String, String> preferred = Map.of("idkdpo", ", preferred answers \"I don't know\"",
+        "blur-dpo", ", preferred answers each question's first perturbed answer");
+    for (Map.Entry<String, String> method : preferred.entrySet()) {
+      Path json = dir.resolve(method.getKey() + ".json");
+      CommandRunner.Result r = CommandRunner.run("bench", "--whole-step", "--method", method.getKey(), "--runs", "1",
+          "--warmup", "0", "--batch", "2", "--max-length", "48", "--json", json.toString());
+      assertEquals(0, r.exit(), r.err());
+      String data = new ObjectMapper().readTree(json.toFile()).path("settings").path("data").asText();
+      assertTrue(data.endsWith(method.getValue()), data);
+      assertTrue(r.out().contains("forget fwd+bwd"), r.out());
+    }
+  }
+
   @Test
   void badInputIsOneLineNamingTheFlag(@TempDir Path dir) {
     // each case: the arguments, and the flag its one line must name

@@ -11,6 +11,7 @@ import org.blurnative.data.BatchOptions;
 import org.blurnative.data.Collator;
 import org.blurnative.data.TokenBatch;
 import org.blurnative.kernel.Backend;
+import org.blurnative.loss.DpoLoss;
 import org.blurnative.loss.KlLoss;
 import org.blurnative.loss.Loss;
 import org.blurnative.loss.LossInputs;
@@ -37,15 +38,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * --gradient-checkpointing against autograd's own backward: the same flat gradients, accumulated
  * over two micro-batches through FlatGradients' .grad views, for every kind of loss input (logits,
- * the reference's logits, a layer's activations, both at once), in fp32 and bf16, with every
- * weight trained and with only the top layer; and three BLUR-NPO steps that end at the same θ.
+ * the reference's logits, a layer's activations, both at once, DPO's two passes), in fp32 and bf16,
+ * with every weight trained and with only the top layer; and three BLUR-NPO steps that end at the
+ * same θ.
  *
  * <p>Tolerances, relative to the largest gradient element: fp32 1e-6, bf16 1.6e-2. Each layer's
  * recomputed forward and its backward are bitwise those of the stored path (RMU's gradients, which
  * stop at layer 1, agree exactly in both dtypes); what differs is the order in which the tied
  * embedding's two contributions (as lm_head and as the embedding) and a read layer's two (from the
  * loss and from the layer above) are added into the .grad buffer, over two micro-batches: up to
- * four roundings, each 2⁻⁸ = 3.9e-3 of the element in bf16. Measured here: fp32 at most 7.7e-8,
+ * four roundings, each 2⁻⁸ = 3.9e-3 of the element in bf16. Measured here: fp32 at most 1.1e-7 (DPO, whose two passes add into the buffers in another order too),
  * bf16 at most 7.6e-3; each run prints its own.
  */
 class GradientCheckpointingTest {
@@ -136,14 +138,53 @@ class GradientCheckpointingTest {
     }
   }
 
-  /** ∂loss/∂θ over the batch in two micro-batches, accumulated into a flat buffer as the trainer does. */
+  /**
+   * DPO reads two passes of the trained model, over the answers and over their alternates: both
+   * recomputed, one backward through both, the gradient autograd's.
+   */
+  @Test
+  void dpoGradientsThroughBothRecomputedPassesEqualAutogradsInBothDtypes() {
+    for (Dtype dtype : List.of(Dtype.FLOAT32, Dtype.BFLOAT16)) {
+      try (LlamaModel model = LlamaModel.random(CONFIG.withTorchDtype(dtype), 37);
+          PointerScope scope = new PointerScope()) {
+        LlamaModel reference = model.frozenCopy();
+        try (NoGradGuard g = new NoGradGuard()) {
+          for (Tensor p : model.parameters().values()) {
+            p.mul_(new Scalar(1.05));
+          }
+        }
+        Collator collator = new Collator(TinyRun.TOKENIZER.padId(), BatchOptions.training(64));
+        // items 1000–1003 are longer than items 3–6: the two passes differ in length
+        AlignedBatch pairs = new AlignedBatch(collator.collate(TinyRun.examples(TinyRun.records(3, 4))),
+            collator.collate(TinyRun.examples(TinyRun.records(1000, 4))));
+        Loss dpo = new DpoLoss(0.5);
+        double[] stored = gradient(model, reference, dpo, pairs, Activations.STORED);
+        double[] recomputed = gradient(model, reference, dpo, pairs, Activations.RECOMPUTED);
+        double scale = maxAbs(stored);
+        double error = maxDiff(stored, recomputed) / scale;
+        System.out.printf("gradient checkpointing, %s dpo (two passes): max |Δg| / max |g| = %.2e%n",
+            dtype.torchName(), error);
+        assertTrue(scale > 0, "a zero gradient proves nothing");
+        assertTrue(error <= (dtype == Dtype.FLOAT32 ? FP32_TOLERANCE : BF16_TOLERANCE),
+            "the gradients differ by " + error + " of max |g|");
+        reference.close();
+      }
+    }
+  }
+
   static double[] gradient(LlamaModel model, LlamaModel reference, Loss loss, TokenBatch batch,
+      Activations activations) {
+    return gradient(model, reference, loss, AlignedBatch.of(batch), activations);
+  }
+
+  /** ∂loss/∂θ over the batch in two micro-batches, accumulated into a flat buffer as the trainer does. */
+  static double[] gradient(LlamaModel model, LlamaModel reference, Loss loss, AlignedBatch batch,
       Activations activations) {
     FlatGradients grads = FlatGradients.of(model);
     try (Tensor flat = grads.allocate()) {
       grads.pointAt(flat);
       new LossEvaluator(model, reference, 0, 1, activations, Accumulation.EVERY_MICRO_BATCH)
-          .accumulate(loss, AlignedBatch.of(batch), 2);
+          .accumulate(loss, batch, 2);
       return HostArrays.toDoubles(flat);
     }
   }

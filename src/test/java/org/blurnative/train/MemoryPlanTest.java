@@ -90,6 +90,17 @@ class MemoryPlanTest {
   }
 
   /**
+   * DPO recomputed: each of its two passes keeps its 3 hidden states and its logits, the one layer
+   * recomputed at a time (1824 elements and the 2 gradients around it) is counted once.
+   */
+  @Test
+  void recomputedPairsKeepTwoPassesStatesAndOneLayer() {
+    MemoryPlan.Run pairs = new MemoryPlan.Run(FP32, ALL, N, true, true, true, 1, false, 8, 2, 64, 2, true);
+    assertEquals(2 * (256L * 3 * 64 * 4 + 256L * FP32.vocabSize() * 12) + 256L * (2 * 64 + 1824) * 4,
+        MemoryPlan.activations(pairs));
+  }
+
+  /**
    * One sequence of 4096 tokens through 32 layers of h = 64: the attention's scores and probabilities
    * (2 × 4 heads × 4096 per token and layer) dominate, 17.9 GB stored, 8.9 GB in bf16, 0.6 GB
    * recomputed; in 2 GB only --gradient-checkpointing makes it fit (sharding divides no
