@@ -47,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stop at layer 1, agree exactly in both dtypes); what differs is the order in which the tied
  * embedding's two contributions (as lm_head and as the embedding) and a read layer's two (from the
  * loss and from the layer above) are added into the .grad buffer, over two micro-batches: up to
- * four roundings, each 2⁻⁸ = 3.9e-3 of the element in bf16. Measured here: fp32 at most 1.1e-7 (DPO, whose two passes add into the buffers in another order too),
- * bf16 at most 7.6e-3; each run prints its own.
+ * four roundings, each 2⁻⁸ = 3.9e-3 of the element in bf16. Measured here: fp32 at most 1.1e-7
+ * (DPO, whose two passes also add into the buffer in another order), bf16 at most 7.6e-3; each run
+ * prints its own.
  */
 class GradientCheckpointingTest {
   static final double FP32_TOLERANCE = 1e-6;
