@@ -30,6 +30,20 @@ public interface FlatOptimizer extends AutoCloseable {
    */
   void copyStateFrom(FlatOptimizer source, long from, long to, long length);
 
+  /**
+   * {@code source} as {@code target}'s own class, for {@link #copyStateFrom}; refused when another
+   * kernel or other settings made it, whose state has other tensors.
+   */
+  static <T extends FlatOptimizer> T sameKind(FlatOptimizer source, T target) {
+    if (source.getClass() != target.getClass()) {
+      throw new IllegalArgumentException("cannot take the state of " + source.getClass().getSimpleName()
+          + " into " + target.getClass().getSimpleName());
+    }
+    @SuppressWarnings("unchecked")
+    T same = (T) source;
+    return same;
+  }
+
   /** Releases the optimizer's state; θ stays the caller's. */
   @Override
   void close();

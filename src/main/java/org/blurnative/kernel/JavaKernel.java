@@ -136,11 +136,7 @@ final class JavaKernel implements UpdateKernel {
 
     @Override
     public final void copyStateFrom(FlatOptimizer source, long from, long to, long length) {
-      if (source.getClass() != getClass()) {
-        throw new IllegalArgumentException("cannot take the state of " + source.getClass().getSimpleName()
-            + " into " + getClass().getSimpleName());
-      }
-      Map<String, double[]> theirs = ((Stepper) source).state();
+      Map<String, double[]> theirs = FlatOptimizer.sameKind(source, this).state();
       state().forEach((name, mine) ->
           System.arraycopy(theirs.get(name), Math.toIntExact(from), mine, Math.toIntExact(to), Math.toIntExact(length)));
       steps = source.steps();

@@ -133,11 +133,7 @@ final class NativeKernel implements UpdateKernel {
 
     @Override
     public final void copyStateFrom(FlatOptimizer source, long from, long to, long length) {
-      if (source.getClass() != getClass()) {
-        throw new IllegalArgumentException("cannot take the state of " + source.getClass().getSimpleName()
-            + " into " + getClass().getSimpleName());
-      }
-      Map<String, Tensor> theirs = ((Stepper) source).state();
+      Map<String, Tensor> theirs = FlatOptimizer.sameKind(source, this).state();
       state().forEach((name, mine) -> mine.narrow(0, to, length).copy_(theirs.get(name).narrow(0, from, length)));
       steps = source.steps();
     }

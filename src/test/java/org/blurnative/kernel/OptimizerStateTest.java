@@ -4,6 +4,7 @@ import static org.bytedeco.pytorch.global.torch.ScalarType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +70,44 @@ class OptimizerStateTest {
       }
       try (FlatOptimizer any = backend.open(0).optimizer(Vectors.zeros(5), OptimizerSettings.AdamW.defaults())) {
         assertThrows(IllegalArgumentException.class, () -> any.load(dir.resolve("missing.pt")));
+      }
+    }
+  }
+
+  /**
+   * Resharding copies state between optimizers of one kernel and settings: a slice of AdamW's
+   * moments lands where it is asked to with the step count; another optimizer's state is refused.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Backend.class, names = {"JAVA", "CPU"})
+  void stateIsCopiedOnlyBetweenOptimizersOfOneKind(Backend backend) {
+    try (PointerScope scope = new PointerScope()) {
+      Vectors rnd = new Vectors();
+      UpdateKernel kernel = backend.open(0);
+      Tensor whole = rnd.normal(10, ScalarType.Float);
+      Tensor slice = Vectors.zeros(4);
+      try (FlatOptimizer source = kernel.optimizer(whole, OptimizerSettings.AdamW.defaults());
+          FlatOptimizer sliced = kernel.optimizer(slice, OptimizerSettings.AdamW.defaults());
+          FlatOptimizer sgd = kernel.optimizer(Vectors.zeros(4), new OptimizerSettings.Sgd(0.01));
+          FlatOptimizer torch = Backend.TORCH.open(0).optimizer(Vectors.zeros(4), OptimizerSettings.AdamW.defaults())) {
+        Tensor gf = rnd.normal(10, ScalarType.Float), gr = rnd.normal(10, ScalarType.Float);
+        source.step(gf, gr, -0.5, 1, 1e-2);
+        source.step(gf, gr, -0.5, 1, 1e-2);
+        sliced.copyStateFrom(source, 6, 1, 3);
+        assertEquals(2, sliced.steps());
+        // one more step from the copied state moves θ[1..3] as the source's moves its θ[6..8]
+        slice.narrow(0, 1, 3).copy_(whole.narrow(0, 6, 3));
+        Tensor sliceGf = Vectors.zeros(4), sliceGr = Vectors.zeros(4);
+        sliceGf.narrow(0, 1, 3).copy_(gf.narrow(0, 6, 3));
+        sliceGr.narrow(0, 1, 3).copy_(gr.narrow(0, 6, 3));
+        source.step(gf, gr, -0.5, 1, 1e-2);
+        sliced.step(sliceGf, sliceGr, -0.5, 1, 1e-2);
+        assertArrayEquals(Vectors.values(whole.narrow(0, 6, 3)), Vectors.values(slice.narrow(0, 1, 3)),
+            rnd.context(10, ScalarType.Float));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> sgd.copyStateFrom(source, 0, 0, 4));
+        assertTrue(e.getMessage().startsWith("cannot take the state of "), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sliced.copyStateFrom(torch, 0, 0, 4));
       }
     }
   }
