@@ -70,7 +70,12 @@ class DistributedTest(unittest.TestCase):
         # float32 gradients summed in another order: about 2e-7 here
         self.assertLessEqual(err, 1e-6, f"θ, {msg}")
         h1, h2 = one["history"], ranks[0]["history"]  # (d, F, R, c_f, c_r) per step
-        self.assertLessEqual(float(((h1 - h2).abs() / h1.abs().clamp_min(1e-30)).max()), 1e-5, msg)
+        # d's rounding is relative to ‖g_f‖·‖g_r‖, not to d, which cancels (|cos| down to 5e-4 at
+        # some seeds, where d differs by 1e-5 of itself); the others against their own size.
+        # Measured over 12 seeds: at most 8e-8
+        scale = h1.abs()
+        scale[:, 0] = (h1[:, 1] * h1[:, 2]).sqrt()
+        self.assertLessEqual(float(((h1 - h2).abs() / scale.clamp_min(1e-30)).max()), 1e-6, msg)
 
     def test_two_ranks_summing_global_losses_match_one_process(self):
         self.check_mode("sum")
