@@ -15,6 +15,7 @@ import torch
 
 import blur_native as bn
 from tests import models
+from tests import support
 
 STEPS, BATCH = 5, 12
 
@@ -27,7 +28,7 @@ def main():
         dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
                                 world_size=world, timeout=datetime.timedelta(seconds=30))
     model = models.mlp(seed)
-    opt = bn.BlurAdamW(model.parameters(), lr=1e-2, rule="blur", gamma=1.0,
+    opt = bn.BlurAdamW(model.parameters(), lr=1e-2, eps=support.ORDER_EPS, rule="blur", gamma=1.0,
                        average_gradients=mode == "mean")
     grads = opt.gradients()
     history = []

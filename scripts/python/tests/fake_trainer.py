@@ -52,9 +52,9 @@ def split(b, parts):
 
 
 class Args:
-    def __init__(self, accumulation, lr=1e-2, max_grad_norm=0.0, weight_decay=0.0, fp16=False):
+    def __init__(self, accumulation, lr=1e-2, max_grad_norm=0.0, weight_decay=0.0, fp16=False, adam_epsilon=1e-8):
         self.gradient_accumulation_steps, self.learning_rate = accumulation, lr
-        self.adam_beta1, self.adam_beta2, self.adam_epsilon = 0.9, 0.999, 1e-8
+        self.adam_beta1, self.adam_beta2, self.adam_epsilon = 0.9, 0.999, adam_epsilon
         self.weight_decay, self.max_grad_norm, self.fp16 = weight_decay, max_grad_norm, fp16
 
 

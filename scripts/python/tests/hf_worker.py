@@ -15,6 +15,7 @@ import torch
 
 from blur_native import hf
 from tests import fake_trainer as ft
+from tests import support
 
 STEPS, BATCH, MICRO = 3, 8, 2
 
@@ -40,7 +41,7 @@ def main():
             return no_sync()
         wrapped.no_sync = recording_no_sync
     local = BATCH // world
-    trainer = BlurFake(model, ft.Args(accumulation=local // MICRO), wrapped=wrapped,
+    trainer = BlurFake(model, ft.Args(accumulation=local // MICRO, adam_epsilon=support.ORDER_EPS), wrapped=wrapped,
                        blur_method="blur-npo")
     steps = []
     for step in range(STEPS):

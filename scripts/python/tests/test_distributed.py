@@ -67,7 +67,7 @@ class DistributedTest(unittest.TestCase):
             self.assertTrue(torch.equal(ranks[0]["history"], other["history"]), f"ranks' sums differ, {msg}")
         theta1, theta2 = one["theta"].double(), ranks[0]["theta"].double()
         err = float((theta1 - theta2).abs().max() / theta1.abs().max())
-        # float32 gradients summed in another order: about 2e-7 here
+        # float32 gradients summed in another order, AdamW with ORDER_EPS: at most 1.4e-7 over 13 seeds
         self.assertLessEqual(err, 1e-6, f"θ, {msg}")
         h1, h2 = one["history"], ranks[0]["history"]  # (d, F, R, c_f, c_r) per step
         # d's rounding is relative to ‖g_f‖·‖g_r‖, not to d, which cancels (|cos| down to 5e-4 at

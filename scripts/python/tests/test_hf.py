@@ -40,7 +40,8 @@ class TrainerLogicTest(unittest.TestCase):
         batches = [ft.batch(seed + k, 8) for k in range(3)]
         results = []
         for parts in (1, 2, 4):
-            trainer = BlurFake(ft.TinyLM(seed), ft.Args(accumulation=parts), blur_method="blur-npo")
+            trainer = BlurFake(ft.TinyLM(seed), ft.Args(accumulation=parts, adam_epsilon=s.ORDER_EPS),
+                               blur_method="blur-npo")
             trainer.train([ft.split(b, parts) for b in batches])
             results.append(flat(trainer.model))
         for parts, theta in zip((2, 4), results[1:]):

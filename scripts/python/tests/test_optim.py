@@ -26,7 +26,7 @@ class BlurAdamWTest(unittest.TestCase):
         groups = [{"params": first, "lr": 1e-2, "weight_decay": 0.01},
                   {"params": second, "lr": 3e-3, "weight_decay": 0.0}]
         gamma = 0.7
-        opt = bn.BlurAdamW(groups, betas=(0.9, 0.99), eps=1e-8, rule="blur", gamma=gamma)
+        opt = bn.BlurAdamW(groups, betas=(0.9, 0.99), eps=s.ORDER_EPS, rule="blur", gamma=gamma)
         grads = opt.gradients()
         split = sum(p.numel() for p in first)
         theta = flat64(first + second)
@@ -46,7 +46,7 @@ class BlurAdamWTest(unittest.TestCase):
             for (begin, end), (lr, wd) in (((0, split), (1e-2, 0.01)), ((split, theta.size), (3e-3, 0.0))):
                 theta[begin:end], m[begin:end], v[begin:end] = s.adamw64(
                     theta[begin:end], m[begin:end], v[begin:end], u[begin:end], lr=lr, step=step,
-                    beta1=0.9, beta2=0.99, eps=1e-8, weight_decay=wd)
+                    beta1=0.9, beta2=0.99, eps=s.ORDER_EPS, weight_decay=wd)
         self.assertEqual(opt.steps, 10)
         err = s.rel_error(flat64(first + second), theta)
         self.assertLessEqual(err, 2e-6, f"θ after 10 steps, seed {seed}")
