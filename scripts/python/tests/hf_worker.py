@@ -9,6 +9,7 @@ was entered to OUT.
 """
 
 import datetime
+import gc
 import sys
 
 import torch
@@ -52,6 +53,12 @@ def main():
     torch.save({"theta": trainer.blur_optimizer().flat.master.clone(),
                 "no_sync_used": bool(entered)}, out)
     if world > 1:
+        # DDP's reducer holds the process group: it goes first (a rank once aborted at exit,
+        # "terminate called without an active exception", with the group destroyed under it),
+        # and no rank tears its group down while another may still be talking to it
+        del trainer, wrapped
+        gc.collect()
+        dist.barrier()
         dist.destroy_process_group()
 
 
