@@ -113,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--compat", defaultValue = "none", paramLabel = "LIST",
       description = {"reproduce the official BLUR code's departures from eq. 14 (docs/reproduction.md), comma-separated:"
           + " official (the trainer of the method's benchmark: tofu for QA methods, wmdp for rmu), tofu, muse, wmdp,"
-          + " or single departures: last-micro-batch, unclipped-u, gamma-one, raw-logit-npo, raw-logit-kl,"
+          + " or single departures: last-micro-batch, unclipped-u, gamma-one, batch-mean-npo, raw-logit-npo, raw-logit-kl,"
           + " rmu-alpha, unguarded-division (opt-in only); none: exact eq. 14 (default: ${DEFAULT-VALUE})"})
   String compat;
 

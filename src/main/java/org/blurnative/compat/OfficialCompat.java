@@ -3,6 +3,7 @@ package org.blurnative.compat;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.blurnative.loss.BatchMeanNpoLoss;
@@ -81,7 +82,7 @@ public record OfficialCompat(Set<Departure> departures) {
       }
       if (!applies(d, method, retainLoss)) {
         throw new IllegalArgumentException("--compat " + d.label() + " " + requirement(d) + ", not " + method.label()
-            + (d == Departure.RAW_LOGIT_KL ? " with --retain-loss " + retainLoss.name().toLowerCase(java.util.Locale.ROOT) : ""));
+            + (d == Departure.RAW_LOGIT_KL ? " with --retain-loss " + retainLoss.name().toLowerCase(Locale.ROOT) : ""));
       }
       chosen.add(d);
     }
@@ -127,7 +128,7 @@ public record OfficialCompat(Set<Departure> departures) {
     return set.stream().map(Departure::label).collect(Collectors.joining(","));
   }
 
-  /** One line a run prints: what it reproduces. */
+  /** The lines a run prints, one per departure it reproduces. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     for (Departure d : departures) {

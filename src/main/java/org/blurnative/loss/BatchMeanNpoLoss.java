@@ -35,9 +35,7 @@ public record BatchMeanNpoLoss(double beta) implements Loss {
 
   @Override
   public Tensor value(LossInputs in) {
-    Tensor current = AnswerLogProbs.of(in.logits(), in.labels()).perSample();
-    Tensor reference = AnswerLogProbs.of(in.referenceLogits(), in.labels()).perSample().detach();
-    Tensor meanRatio = current.sub(reference).mean();
+    Tensor meanRatio = AnswerLogProbs.logRatio(in).mean();
     double share = (double) in.logits().size(0) / in.scale().samples();
     return log_sigmoid(meanRatio.mul(new Scalar(-beta))).mul(new Scalar(-2 / beta * share));
   }

@@ -535,23 +535,25 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Whether a weight of layers 0 … {@code layer} or the embedding is trained: what backward below
-   * layer {@code layer}'s output can reach.
+   * The lowest segment below the final norm with a trained weight: 0 for the embedding, i + 1 for
+   * decoder layer i, {@code numLayers() + 1} when none is trained. Backward below hidden state s
+   * (the embedding's output for s = 0, layer s − 1's otherwise) reaches a trained weight only
+   * from segment s down, so it stops where s is below this.
    */
-  boolean trainsUpTo(int layer) {
+  int lowestTrainedSegment() {
     if (embed_tokens.requires_grad()) {
-      return true;
+      return 0;
     }
-    for (int i = 0; i <= layer; i++) {
+    for (int i = 0; i < layers.length; i++) {
       DecoderLayer w = layers[i];
       for (Tensor p : List.of(w.q_proj(), w.k_proj(), w.v_proj(), w.o_proj(), w.gate_proj(), w.up_proj(),
           w.down_proj(), w.input_layernorm(), w.post_attention_layernorm())) {
         if (p.requires_grad()) {
-          return true;
+          return i + 1;
         }
       }
     }
-    return false;
+    return layers.length + 1;
   }
 
   /**

@@ -32,12 +32,14 @@ final class RecomputingForwardPass implements ForwardPass {
   // i: the input of layer i, without a graph; i = L: the last layer's output; as deep as asked for
   private final List<Tensor> hidden = new ArrayList<>();
   private final Map<Integer, Tensor> leaves = new HashMap<>();  // index into hidden → the leaf a loss read
+  private final int lowestTrained;  // LlamaModel.lowestTrainedSegment, read once per pass
 
   RecomputingForwardPass(LlamaModel model, Tensor inputIds, Tensor attentionMask) {
     if (model.frozen()) {
       throw new IllegalArgumentException("a frozen model has no gradients to recompute activations for");
     }
     this.model = model;
+    this.lowestTrained = model.lowestTrainedSegment();
     try (NoGradGuard noGrad = new NoGradGuard()) {
       this.context = model.context(inputIds, attentionMask, null, null);
       hidden.add(model.embed(context));
@@ -99,7 +101,7 @@ final class RecomputingForwardPass implements ForwardPass {
       if (!carried.defined()) {
         continue;
       }
-      if (!model.trainsUpTo(i - 1)) {
+      if (i < lowestTrained) {
         break;
       }
       try (PointerScope scope = new PointerScope()) {

@@ -59,6 +59,30 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
     int rowsPerMicroBatch() {
       return (batch + microBatches - 1) / microBatches;
     }
+
+    /** The same run computing in {@code dtype} (the remedies' --precision). */
+    Run withDtype(Dtype dtype) {
+      return new Run(config.withTorchDtype(dtype), allParameters, trainableParameters, retain, reference, adamw,
+          worldSize, sharded, batch, microBatches, maxLength, graphs, gradientCheckpointing);
+    }
+
+    /** The same batch in {@code passes} forward/backward passes (--micro-batch). */
+    Run withMicroBatches(int passes) {
+      return new Run(config, allParameters, trainableParameters, retain, reference, adamw, worldSize, sharded, batch,
+          passes, maxLength, graphs, gradientCheckpointing);
+    }
+
+    /** The same run with activations recomputed (--gradient-checkpointing). */
+    Run recomputed() {
+      return new Run(config, allParameters, trainableParameters, retain, reference, adamw, worldSize, sharded, batch,
+          microBatches, maxLength, graphs, true);
+    }
+
+    /** The same run's AdamW state sharded over {@code ranks} (--dist-mode sharded). */
+    Run shardedOver(int ranks) {
+      return new Run(config, allParameters, trainableParameters, retain, reference, adamw, ranks, true, batch,
+          microBatches, maxLength, graphs, gradientCheckpointing);
+    }
   }
 
   public static MemoryPlan of(Run r) {
@@ -124,31 +148,26 @@ public record MemoryPlan(List<Line> lines, long activationBytes) {
   public static List<String> remedies(Run r, long available) {
     List<String> remedies = new ArrayList<>();
     if (r.config().torchDtype() == Dtype.FLOAT32) {
-      Run bf16 = new Run(r.config().withTorchDtype(Dtype.BFLOAT16), r.allParameters(), r.trainableParameters(),
-          r.retain(), r.reference(), r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(),
-          r.graphs(), r.gradientCheckpointing());
+      Run bf16 = r.withDtype(Dtype.BFLOAT16);
       if (of(bf16).totalBytes() <= available) {
         remedies.add("--precision bf16 (" + size(of(bf16).totalBytes()) + ")");
       }
     }
     if (r.rowsPerMicroBatch() > 1) {
-      Run one = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), r.adamw(),
-          r.worldSize(), r.sharded(), r.batch(), r.batch(), r.maxLength(), r.graphs(), r.gradientCheckpointing());
+      Run one = r.withMicroBatches(r.batch());
       if (of(one).totalBytes() <= available) {
         remedies.add("--micro-batch " + r.batch() + " (one sequence per pass, " + size(of(one).totalBytes()) + ")");
       }
     }
     if (!r.gradientCheckpointing()) {
-      Run recomputed = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(),
-          r.adamw(), r.worldSize(), r.sharded(), r.batch(), r.microBatches(), r.maxLength(), r.graphs(), true);
+      Run recomputed = r.recomputed();
       if (of(recomputed).totalBytes() <= available) {
         remedies.add("--gradient-checkpointing (" + size(of(recomputed).totalBytes()) + ")");
       }
     }
     if (r.adamw()) {
       for (int world = Math.max(2, r.worldSize() * 2); world <= 1024; world *= 2) {
-        Run sharded = new Run(r.config(), r.allParameters(), r.trainableParameters(), r.retain(), r.reference(), true,
-            world, true, r.batch(), r.microBatches(), r.maxLength(), r.graphs(), r.gradientCheckpointing());
+        Run sharded = r.shardedOver(world);
         if (of(sharded).totalBytes() <= available) {
           remedies.add("--dist-mode sharded over " + world + " ranks with memory of their own, GPUs or machines ("
               + size(of(sharded).totalBytes()) + " each)");

@@ -3,6 +3,7 @@ package org.blurnative.eval.openunlearning;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.blurnative.eval.rouge.RougeScore;
 import org.blurnative.eval.rouge.RougeScorer;
 
 /**
@@ -18,8 +19,8 @@ public record RougeEntry(double rouge1Recall, double rougeLF1, double rougeLReca
   private static final RougeScorer SCORER = RougeScorer.tofu();
 
   public static RougeEntry of(String input, String groundTruth, String generation) {
-    return new RougeEntry(SCORER.rouge1(groundTruth, generation).recall(),
-        SCORER.rougeL(groundTruth, generation).fmeasure(), SCORER.rougeL(groundTruth, generation).recall(),
+    RougeScore rougeL = SCORER.rougeL(groundTruth, generation);
+    return new RougeEntry(SCORER.rouge1(groundTruth, generation).recall(), rougeL.fmeasure(), rougeL.recall(),
         input, groundTruth, generation);
   }
 
